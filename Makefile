@@ -1,0 +1,30 @@
+# account_credit_recovery: the two commands (see README.md), plus lint and the benchmark.
+PYTHON ?= python3
+DB ?= credit_recovery_demo
+SERVE ?= 1
+PORT ?= 8069
+export PYTHON
+
+.PHONY: help demo test lint bench check-odoo
+
+help:
+	@echo "make demo   create database $(DB) with demo data, run the daily jobs, write letters to demo-output/, serve on :$(PORT)"
+	@echo "            (DB=name to change the database, SERVE=0 to stop after the summary)"
+	@echo "make test   install in a fresh database, run the tests (pytest-odoo), lint, check translations"
+	@echo "make lint   ruff + pylint-odoo only"
+	@echo "make bench  benchmark on a generated 2,000-customer / 20,000-invoice book"
+
+check-odoo:
+	@bash -c 'source scripts/common.sh && check_odoo'
+
+demo:
+	@DB="$(DB)" SERVE="$(SERVE)" PORT="$(PORT)" bash scripts/demo.sh
+
+test:
+	@bash scripts/run_tests.sh
+
+lint:
+	@bash scripts/lint.sh
+
+bench:
+	@bash scripts/bench.sh

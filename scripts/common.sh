@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Shared helpers of the Makefile's scripts: find Odoo, make the add-on importable under its technical
+# name, make sure PostgreSQL answers.
+set -euo pipefail
+
+MODULE=account_credit_recovery
+PYTHON=${PYTHON:-python3}
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+check_odoo() {
+    if ! "$PYTHON" -c "import odoo, sys; sys.exit(0 if odoo.release.version_info[0] == 18 else 1)" 2>/dev/null; then
+        echo "ERROR: '$PYTHON' cannot import Odoo 18.0." >&2
+        echo "Install Odoo 18.0 from source into $PYTHON (see README.md, Prerequisites), then run this again." >&2
+        exit 2
+    fi
+}
+
+# Odoo finds add-ons by folder name: expose this checkout as <tmp>/addons/account_credit_recovery.
+addons_dir() {
+    local key dir
+    key=$(printf '%s' "$REPO_DIR" | md5sum | cut -c1-10)
+    dir="${TMPDIR:-/tmp}/${MODULE}-addons-${key}"
+    mkdir -p "$dir"
+    ln -sfn "$REPO_DIR" "$dir/$MODULE"
+    printf '%s' "$dir"
+}
+
+odoo_addons_path() {
+    local odoo_root
+    odoo_root=$("$PYTHON" -c "import odoo.addons, os; print(','.join(os.path.abspath(p) for p in odoo.addons.__path__))")
+    printf '%s,%s' "$odoo_root" "$(addons_dir)"
+}
+
+# Start the local PostgreSQL cluster if nothing answers, and give the current user a superuser role.
+ensure_postgres() {
+    if ! pg_isready -q; then
+        echo "Starting PostgreSQL..."
+        if command -v pg_ctlcluster >/dev/null 2>&1 && [ -n "$(pg_lsclusters -h 2>/dev/null)" ]; then
+            local version cluster
+            read -r version cluster _ < <(pg_lsclusters -h | head -n 1)
+            pg_ctlcluster "$version" "$cluster" start
+        elif [ -n "${PGDATA:-}" ]; then
+            pg_ctl -D "$PGDATA" -l "$PGDATA/server.log" -w start
+        else
+            echo "ERROR: PostgreSQL is not running and no cluster was found to start." >&2
+            exit 2
+        fi
+        for _ in $(seq 1 30); do pg_isready -q && break; sleep 1; done
+    fi
+    local me
+    me=$(id -un)
+    if ! psql -d postgres -tAc "select 1" >/dev/null 2>&1; then
+        echo "Creating PostgreSQL superuser role '$me'..."
+        if [ "$(id -u)" = "0" ]; then
+            su postgres -c "createuser --superuser '$me'"
+        else
+            sudo -u postgres createuser --superuser "$me"
+        fi
+    fi
+}
+
+# The Odoo command line with the add-ons path and the database connection.
+odoo_cmd() {
+    "$PYTHON" -m odoo --addons-path="$(odoo_addons_path)" "$@"
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Lint without Odoo: ruff (rules and format) and pylint with pylint-odoo's OCA checks.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PYTHON=${PYTHON:-python3}
+"$PYTHON" -m ruff check .
+"$PYTHON" -m ruff format --check .
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.py' ':!:scripts/*' | while read -r f; do [ -f "$f" ] && echo "$f"; done)
+"$PYTHON" -m pylint --rcfile=.pylintrc "${files[@]}"
+echo "Lint clean."

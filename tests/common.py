@@ -1,0 +1,86 @@
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class CreditRecoveryCommon(AccountTestInvoicingCommon):
+    """A French company on the ``fr`` chart, with one user per role of the module."""
+
+    @classmethod
+    @AccountTestInvoicingCommon.setup_country("fr")
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_notrack=True))
+        cls.company = cls.company_data["company"]
+        cls.currency = cls.company.currency_id
+        user_values = {"company_id": cls.company.id, "company_ids": [cls.company.id]}
+        cls.credit_manager = new_test_user(
+            cls.env,
+            login="credit_manager",
+            name="Claire Manager",
+            groups="base.group_user,account_credit_recovery.group_credit_manager",
+            **user_values,
+        )
+        cls.credit_controller = new_test_user(
+            cls.env,
+            login="credit_controller",
+            name="Paul Controller",
+            groups="base.group_user,account_credit_recovery.group_credit_controller",
+            **user_values,
+        )
+        cls.invoicing_user = new_test_user(
+            cls.env,
+            login="invoicing_user",
+            name="Ines Invoicing",
+            groups="base.group_user,account.group_account_invoice",
+            **user_values,
+        )
+        cls.salesman = new_test_user(
+            cls.env,
+            login="salesman",
+            name="Sam Salesman",
+            groups="base.group_user,sales_team.group_sale_salesman",
+            **user_values,
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Boulangerie Martin SARL",
+                "is_company": True,
+                "country_id": cls.env.ref("base.fr").id,
+                "lang": "fr_FR",
+            }
+        )
+
+    @classmethod
+    def _invoice(cls, partner, amount, invoice_date, due_date=None, post=True, move_type="out_invoice", **kw):
+        """A customer invoice of one line of ``amount`` excluding taxes (20 % VAT)."""
+        values = {
+            "move_type": move_type,
+            "partner_id": partner.id,
+            "invoice_date": invoice_date,
+            "invoice_line_ids": [
+                (0, 0, {"product_id": cls.product_a.id, "quantity": 1, "price_unit": amount}),
+            ],
+            **kw,
+        }
+        if due_date:
+            values["invoice_date_due"] = due_date
+        move = cls.env["account.move"].create(values)
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, invoices, amount=None, payment_date=None):
+        """Register a payment on ``invoices`` through Odoo's wizard; returns the payment."""
+        values = {}
+        if amount is not None:
+            values["amount"] = amount
+        if payment_date:
+            values["payment_date"] = payment_date
+        wizard = (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoices.ids)
+            .create(values)
+        )
+        return wizard._create_payments()
