@@ -21,7 +21,9 @@
     "data": [
         "security/account_credit_recovery_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "views/res_company_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",

@@ -43,7 +43,8 @@ if [ "$status" -ne 0 ]; then
     echo "FAILED: tests (pytest exit code $status)."
     exit 1
 fi
-if grep -E "$LOG_ALERT" "$WORK/pytest.log"; then
+# pytest-odoo imports the test framework before Odoo is in test mode, which Odoo logs as an ERROR once.
+if grep -E "$LOG_ALERT" "$WORK/pytest.log" | grep -v "odoo.tests.common: Importing test framework"; then
     echo "FAILED: the tests logged WARNING/ERROR lines (above): a test must be silent."
     exit 1
 fi

@@ -7,10 +7,16 @@ class CreditRecoveryCommon(AccountTestInvoicingCommon):
     """A French company on the ``fr`` chart, with one user per role of the module."""
 
     @classmethod
+    def get_default_groups(cls):
+        # The accountant the base class acts as also manages credit.
+        return super().get_default_groups() | cls.env.ref("account_credit_recovery.group_credit_manager")
+
+    @classmethod
     @AccountTestInvoicingCommon.setup_country("fr")
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_notrack=True))
+        cls.env["res.lang"]._activate_lang("fr_FR")
         cls.company = cls.company_data["company"]
         cls.currency = cls.company.currency_id
         user_values = {"company_id": cls.company.id, "company_ids": [cls.company.id]}

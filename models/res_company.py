@@ -1,0 +1,139 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+RISK_LEVELS = [
+    ("low", "Low"),
+    ("medium", "Medium"),
+    ("high", "High"),
+    ("critical", "Critical"),
+]
+RISK_RANK = {level: rank for rank, (level, _label) in enumerate(RISK_LEVELS)}
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    # Risk rules: a customer's level is the worst level any rule gives it.
+    credit_risk_score_critical = fields.Float(
+        string="Score: critical below",
+        default=5.0,
+        help="A solvency score (0-20, AFDCC scale) below this makes the customer critical.",
+    )
+    credit_risk_score_high = fields.Float(
+        string="Score: high below",
+        default=8.0,
+        help="A solvency score below this makes the customer high risk.",
+    )
+    credit_risk_score_medium = fields.Float(
+        string="Score: medium below",
+        default=12.0,
+        help="A solvency score below this makes the customer medium risk.",
+    )
+    credit_risk_signs_medium = fields.Integer(
+        string="Warning signs: medium from",
+        default=1,
+        help="Number of warning signs from which the customer is at least medium risk.",
+    )
+    credit_risk_signs_high = fields.Integer(
+        string="Warning signs: high from",
+        default=3,
+        help="Number of warning signs from which the customer is at least high risk.",
+    )
+    credit_risk_late_days_medium = fields.Integer(
+        string="Average days late: medium from",
+        default=10,
+        help="Average days late (last 12 months, weighted by amount) from which the customer is "
+        "at least medium risk.",
+    )
+    credit_risk_late_days_high = fields.Integer(
+        string="Average days late: high from",
+        default=30,
+        help="Average days late from which the customer is at least high risk.",
+    )
+    credit_risk_overdue_days_high = fields.Integer(
+        string="Oldest overdue item: high from (days)",
+        default=45,
+        help="Days overdue of the oldest open item from which the customer is at least high risk.",
+    )
+    credit_risk_overdue_days_critical = fields.Integer(
+        string="Oldest overdue item: critical from (days)",
+        default=90,
+        help="Days overdue of the oldest open item from which the customer is critical.",
+    )
+    credit_risk_over_limit_level = fields.Selection(
+        RISK_LEVELS,
+        string="Level when over the credit limit",
+        default="high",
+        help="Minimum risk level of a customer whose exposure exceeds its credit limit.",
+    )
+    credit_overdue_tolerance = fields.Monetary(
+        string="Overdue tolerance",
+        currency_field="currency_id",
+        default=1.0,
+        help="Overdue residuals below this amount are ignored (rounding differences, bank fees).",
+    )
+    # Review cycle, in months, per risk level.
+    credit_review_months_low = fields.Integer(string="Review every (low, months)", default=12)
+    credit_review_months_medium = fields.Integer(string="Review every (medium, months)", default=6)
+    credit_review_months_high = fields.Integer(string="Review every (high, months)", default=3)
+    credit_review_months_critical = fields.Integer(string="Review every (critical, months)", default=1)
+
+    _sql_constraints = [
+        (
+            "credit_review_months_positive",
+            "CHECK(credit_review_months_low > 0 AND credit_review_months_medium > 0 "
+            "AND credit_review_months_high > 0 AND credit_review_months_critical > 0)",
+            "Review intervals must be at least one month.",
+        ),
+    ]
+
+    @api.constrains("credit_risk_score_critical", "credit_risk_score_high", "credit_risk_score_medium")
+    def _check_credit_risk_scores(self):
+        for company in self:
+            scores = (
+                company.credit_risk_score_critical,
+                company.credit_risk_score_high,
+                company.credit_risk_score_medium,
+            )
+            if not all(0.0 <= score <= 20.0 for score in scores) or not (scores[0] <= scores[1] <= scores[2]):
+                raise ValidationError(
+                    self.env._(
+                        "Score thresholds must lie between 0 and 20 and rise from critical to high to "
+                        "medium (now %(critical)s, %(high)s, %(medium)s).",
+                        critical=scores[0],
+                        high=scores[1],
+                        medium=scores[2],
+                    )
+                )
+
+    def write(self, vals):
+        # Credit Managers tune the credit rules of their companies without being system administrators:
+        # only the credit settings are written with elevated rights, for the companies they belong to.
+        if (
+            not self.env.su
+            and vals
+            and all(key.startswith("credit_") for key in vals)
+            and self.env.user.has_group("account_credit_recovery.group_credit_manager")
+            and self <= self.env.user.company_ids
+        ):
+            return super(ResCompany, self.sudo()).write(vals)
+        return super().write(vals)
+
+    def action_credit_open_rules(self):
+        """Open the current company's credit rules (Configuration > Credit Rules)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Credit Rules"),
+            "res_model": "res.company",
+            "res_id": self.env.company.id,
+            "view_mode": "form",
+            "views": [
+                (self.env.ref("account_credit_recovery.res_company_view_form_credit_rules").id, "form")
+            ],
+            "target": "current",
+        }
+
+    def _credit_review_months(self, level):
+        """Months between two reviews of a customer at risk ``level``."""
+        self.ensure_one()
+        return self[f"credit_review_months_{level}"]

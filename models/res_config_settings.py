@@ -1,0 +1,37 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    # Risk rules
+    credit_risk_score_critical = fields.Float(related="company_id.credit_risk_score_critical", readonly=False)
+    credit_risk_score_high = fields.Float(related="company_id.credit_risk_score_high", readonly=False)
+    credit_risk_score_medium = fields.Float(related="company_id.credit_risk_score_medium", readonly=False)
+    credit_risk_signs_medium = fields.Integer(related="company_id.credit_risk_signs_medium", readonly=False)
+    credit_risk_signs_high = fields.Integer(related="company_id.credit_risk_signs_high", readonly=False)
+    credit_risk_late_days_medium = fields.Integer(
+        related="company_id.credit_risk_late_days_medium", readonly=False
+    )
+    credit_risk_late_days_high = fields.Integer(
+        related="company_id.credit_risk_late_days_high", readonly=False
+    )
+    credit_risk_overdue_days_high = fields.Integer(
+        related="company_id.credit_risk_overdue_days_high", readonly=False
+    )
+    credit_risk_overdue_days_critical = fields.Integer(
+        related="company_id.credit_risk_overdue_days_critical", readonly=False
+    )
+    credit_risk_over_limit_level = fields.Selection(
+        related="company_id.credit_risk_over_limit_level", readonly=False
+    )
+    credit_overdue_tolerance = fields.Monetary(related="company_id.credit_overdue_tolerance", readonly=False)
+    # Review cycle
+    credit_review_months_low = fields.Integer(related="company_id.credit_review_months_low", readonly=False)
+    credit_review_months_medium = fields.Integer(
+        related="company_id.credit_review_months_medium", readonly=False
+    )
+    credit_review_months_high = fields.Integer(related="company_id.credit_review_months_high", readonly=False)
+    credit_review_months_critical = fields.Integer(
+        related="company_id.credit_review_months_critical", readonly=False
+    )
