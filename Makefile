@@ -5,7 +5,7 @@ SERVE ?= 1
 PORT ?= 8069
 export PYTHON
 
-.PHONY: help demo test lint bench check-odoo
+.PHONY: help demo test lint bench check-odoo wheel
 
 help:
 	@echo "make demo   create database $(DB) with demo data, run the daily jobs, write letters to demo-output/, serve on :$(PORT)"
@@ -13,6 +13,7 @@ help:
 	@echo "make test   install in a fresh database, run the tests (pytest-odoo), lint, check translations"
 	@echo "make lint   ruff + pylint-odoo only"
 	@echo "make bench  benchmark on a generated 2,000-customer / 20,000-invoice book"
+	@echo "make wheel  build dist/odoo_addon_account_credit_recovery-*.whl from the committed tree (whool)"
 
 check-odoo:
 	@bash -c 'source scripts/common.sh && check_odoo'
@@ -28,3 +29,9 @@ lint:
 
 bench:
 	@bash scripts/bench.sh
+
+# whool names the distribution after the add-on's folder: build from a copy named after the add-on.
+wheel:
+	@tmp=$$(mktemp -d) && git archive --prefix=account_credit_recovery/ HEAD | tar -x -C "$$tmp" \
+		&& $(PYTHON) -m pip wheel --no-deps -q -w dist "$$tmp/account_credit_recovery" \
+		&& rm -rf "$$tmp" && ls dist/*.whl
