@@ -516,10 +516,9 @@ class ResPartner(models.Model):
     def _credit_rule_level(self, company):
         """(level, reasons) given by the company's rules; the partner is a commercial partner."""
         self.ensure_one()
-        _ = self.env._
         findings = []  # (level, reason)
         if self.credit_collective_proceeding != "none":
-            findings.append(("critical", _("In collective proceedings.")))
+            findings.append(("critical", self.env._("In collective proceedings.")))
         if self.credit_score:
             for level in ("critical", "high", "medium"):
                 threshold = company[f"credit_risk_score_{level}"]
@@ -527,7 +526,7 @@ class ResPartner(models.Model):
                     findings.append(
                         (
                             level,
-                            _(
+                            self.env._(
                                 "Score %(score)s below %(threshold)s.",
                                 score=self.credit_score,
                                 threshold=threshold,
@@ -537,23 +536,23 @@ class ResPartner(models.Model):
                     break
         signs = self.credit_warning_sign_count
         if company.credit_risk_signs_high and signs >= company.credit_risk_signs_high:
-            findings.append(("high", _("%(count)s warning signs.", count=signs)))
+            findings.append(("high", self.env._("%(count)s warning signs.", count=signs)))
         elif company.credit_risk_signs_medium and signs >= company.credit_risk_signs_medium:
-            findings.append(("medium", _("%(count)s warning signs.", count=signs)))
+            findings.append(("medium", self.env._("%(count)s warning signs.", count=signs)))
         late = self.credit_avg_days_late
         if company.credit_risk_late_days_high and late >= company.credit_risk_late_days_high:
-            findings.append(("high", _("Pays %(days)s days late on average.", days=round(late))))
+            findings.append(("high", self.env._("Pays %(days)s days late on average.", days=round(late))))
         elif company.credit_risk_late_days_medium and late >= company.credit_risk_late_days_medium:
-            findings.append(("medium", _("Pays %(days)s days late on average.", days=round(late))))
+            findings.append(("medium", self.env._("Pays %(days)s days late on average.", days=round(late))))
         oldest = self.credit_oldest_overdue_days
         if company.credit_risk_overdue_days_critical and oldest >= company.credit_risk_overdue_days_critical:
-            findings.append(("critical", _("An item is %(days)s days overdue.", days=oldest)))
+            findings.append(("critical", self.env._("An item is %(days)s days overdue.", days=oldest)))
         elif company.credit_risk_overdue_days_high and oldest >= company.credit_risk_overdue_days_high:
-            findings.append(("high", _("An item is %(days)s days overdue.", days=oldest)))
+            findings.append(("high", self.env._("An item is %(days)s days overdue.", days=oldest)))
         if self.credit_over_limit and company.credit_risk_over_limit_level:
-            findings.append((company.credit_risk_over_limit_level, _("Over its credit limit.")))
+            findings.append((company.credit_risk_over_limit_level, self.env._("Over its credit limit.")))
         if not findings:
-            return "low", [_("No rule raises the level.")]
+            return "low", [self.env._("No rule raises the level.")]
         level = max((finding[0] for finding in findings), key=RISK_RANK.get)
         return level, [reason for _level, reason in findings]
 
@@ -830,7 +829,13 @@ class ResPartner(models.Model):
         """Daily: schedule the due credit reviews and tell salespeople about risk level changes."""
         review_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_review")
         today = fields.Date.context_today(self)
-        for company in self.env["res.company"].search([]):
+        companies = [
+            company
+            for [company] in self.env["account.move.line"]._read_group(
+                [("account_type", "=", "asset_receivable"), ("parent_state", "=", "posted")], ["company_id"]
+            )
+        ]
+        for company in companies:
             partners = self.with_company(company).browse(
                 self.with_company(company)._credit_active_customer_ids()
             )

@@ -1,3 +1,4 @@
+from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -6,6 +7,10 @@ class TestCreditRecoveryTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Python 3.11.7's parser is not thread-safe (CPython gh-106905): read the add-ons' manifests
+        # once here, before the browser's concurrent first requests make the server threads do it.
+        if "account_credit_recovery" not in http.root.statics:
+            raise RuntimeError("account_credit_recovery does not serve its static files")
         company = cls.env.company
         cls.controller = new_test_user(
             cls.env,
@@ -15,7 +20,8 @@ class TestCreditRecoveryTour(HttpCase):
             company_id=company.id,
             company_ids=[company.id],
         )
-        customer = cls.env["res.partner"].create({"name": "Tour Customer SAS", "is_company": True})
+        # Named to sort first in the customers list, whatever else the database holds.
+        customer = cls.env["res.partner"].create({"name": "AAA Tour Customer SAS", "is_company": True})
         product = cls.env["product.product"].create(
             {"name": "Audit", "type": "service", "list_price": 1000.0}
         )

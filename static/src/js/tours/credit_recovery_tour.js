@@ -19,7 +19,7 @@ registry.category("web_tour.tours").add("account_credit_recovery_customer_credit
         },
         {
             content: "Open the tour's customer",
-            trigger: ".o_list_view .o_data_row .o_data_cell:contains('Tour Customer SAS')",
+            trigger: ".o_list_view .o_data_row .o_data_cell:contains('AAA Tour Customer SAS')",
             run: "click",
         },
         {
