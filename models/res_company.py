@@ -78,6 +78,14 @@ class ResCompany(models.Model):
     credit_review_months_high = fields.Integer(string="Review every (high, months)", default=3)
     credit_review_months_critical = fields.Integer(string="Review every (critical, months)", default=1)
 
+    # Dunning
+    credit_default_policy_id = fields.Many2one(
+        "credit.recovery.policy",
+        string="Default Dunning Policy",
+        ondelete="restrict",
+        help="The dunning policy of customers that have none of their own.",
+    )
+
     _sql_constraints = [
         (
             "credit_review_months_positive",
@@ -106,6 +114,12 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._credit_recovery_ensure_default_policy()
+        return companies
+
     def write(self, vals):
         # Credit Managers tune the credit rules of their companies without being system administrators:
         # only the credit settings are written with elevated rights, for the companies they belong to.
@@ -132,6 +146,23 @@ class ResCompany(models.Model):
             ],
             "target": "current",
         }
+
+    @api.model
+    def _credit_recovery_install_policies(self):
+        """At installation, every existing company gets the shipped policy."""
+        self.search([("credit_default_policy_id", "=", False)])._credit_recovery_ensure_default_policy()
+
+    def _credit_recovery_ensure_default_policy(self):
+        """Give each company without a dunning policy its own copy of the shipped French policy."""
+        template = self.env.ref(
+            "account_credit_recovery.credit_recovery_policy_default", raise_if_not_found=False
+        )
+        if not template:
+            return
+        for company in self.filtered(lambda company: not company.credit_default_policy_id):
+            # The shipped policy belongs to the main company: copying it for another company needs sudo.
+            policy = template.sudo().copy({"company_id": company.id, "name": template.name})
+            company.sudo().credit_default_policy_id = policy
 
     def _credit_review_months(self, level):
         """Months between two reviews of a customer at risk ``level``."""

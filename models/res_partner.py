@@ -150,6 +150,27 @@ class ResPartner(models.Model):
     credit_last_reviewer_id = fields.Many2one(
         "res.users", string="Reviewed By", company_dependent=True, copy=False, ondelete="set null"
     )
+    # Dunning, per company.
+    credit_policy_id = fields.Many2one(
+        "credit.recovery.policy",
+        string="Dunning Policy",
+        company_dependent=True,
+        ondelete="restrict",
+        help="Leave empty to follow the company's default policy.",
+    )
+    credit_recovery_paused_until = fields.Date(
+        string="Dunning Paused Until",
+        company_dependent=True,
+        help="The daily run leaves the customer alone until then.",
+    )
+    credit_on_hold = fields.Boolean(string="On Credit Hold", company_dependent=True)
+    credit_hold_reason = fields.Char(string="Credit Hold Reason", company_dependent=True)
+    credit_recovery_action_ids = fields.One2many(
+        "credit.recovery.action",
+        "partner_id",
+        string="Recovery Actions",
+        groups="account.group_account_invoice",
+    )
     # Computed per company, for a whole recordset at once; never stored on the partner.
     credit_currency_id = fields.Many2one(
         "res.currency", string="Credit Currency", compute="_compute_credit_currency_id"
@@ -609,6 +630,7 @@ class ResPartner(models.Model):
         self.env["account.move.line"].flush_model(["partner_id", "company_id", "account_id", "parent_state"])
         self.env["account.move"].flush_model(["commercial_partner_id", "company_id", "state", "move_type"])
         self.env["sale.order"].flush_model(["partner_id", "company_id", "state"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute(
             SQL(
                 """
@@ -682,6 +704,7 @@ class ResPartner(models.Model):
             ["untaxed_amount_to_invoice", "price_total", "price_subtotal"]
         )
         self.env["sale.order"].flush_model(["partner_id", "company_id", "state", "currency_rate"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         cr = self.env.cr
         # Open receivables (due or not), unreconciled credits (payments, credit notes), overdue.
         cr.execute(
@@ -802,6 +825,26 @@ class ResPartner(models.Model):
         for partner_id, amount in cr.fetchall():
             result[partner_id]["sales_12m"] = amount or 0.0
         return result
+
+    def _credit_recovery_promised(self, date):
+        """The customers among ``self`` whose payment promise still runs on ``date``."""
+        groups = self.env["credit.recovery.promise"]._read_group(
+            [
+                ("partner_id", "in", self.ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "=", "open"),
+                ("date", ">=", date),
+            ],
+            ["partner_id"],
+        )
+        return self.browse([partner.id for [partner] in groups])
+
+    def _credit_recovery_letter_contact(self):
+        """Who reminders are addressed to: the invoicing contact of the customer, else the customer."""
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        invoice_contacts = commercial.child_ids.filtered(lambda contact: contact.type == "invoice")
+        return invoice_contacts[:1] or commercial
 
     def _credit_notify_level_change(self):
         """Tell the salesperson when the customer's risk level changed since they were last told."""

@@ -17,6 +17,7 @@ class CreditRecoveryCommon(AccountTestInvoicingCommon):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_notrack=True))
         cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["account_credit_recovery"], ["fr_FR"], overwrite=True)
         cls.company = cls.company_data["company"]
         cls.currency = cls.company.currency_id
         user_values = {"company_id": cls.company.id, "company_ids": [cls.company.id]}

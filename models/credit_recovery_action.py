@@ -1,0 +1,275 @@
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, format_date
+
+from .credit_recovery_level import CHANNELS
+
+
+class CreditRecoveryAction(models.Model):
+    """What was done to recover a customer's overdue items: one contact at one level."""
+
+    _name = "credit.recovery.action"
+    _description = "Recovery Action"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, ondelete="restrict", index=True, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, ondelete="cascade", index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    level_id = fields.Many2one(
+        "credit.recovery.level", string="Level", required=True, ondelete="restrict", check_company=True
+    )
+    channel = fields.Selection(CHANNELS, required=True, tracking=True)
+    state = fields.Selection(
+        [("draft", "To Do"), ("to_validate", "To Validate"), ("done", "Done"), ("cancel", "Cancelled")],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    user_id = fields.Many2one(
+        "res.users", string="Credit Controller", default=lambda self: self.env.user, ondelete="set null"
+    )
+    run_id = fields.Many2one("credit.recovery.run", string="Run", ondelete="set null", index=True)
+    line_ids = fields.Many2many(
+        "account.move.line",
+        "credit_recovery_action_line_rel",
+        "action_id",
+        "line_id",
+        string="Items",
+        help="The receivable journal items this action covers.",
+    )
+    amount_due = fields.Monetary(
+        string="Amount Due",
+        currency_field="currency_id",
+        help="What the covered items still owed when decided.",
+    )
+    amount_overdue = fields.Monetary(
+        string="Amount Overdue",
+        currency_field="currency_id",
+        help="The part of it that was past its due date.",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Addressed To",
+        ondelete="set null",
+        help="The contact the letter or e-mail goes to.",
+    )
+    printed = fields.Boolean(help="The letter was printed (or downloaded) for posting.")
+    outcome = fields.Text(help="What came out of the contact: the customer's answer, a promise, a dispute...")
+    registered_number = fields.Char(string="Registered Mail Number", tracking=True)
+    registered_date = fields.Date(string="Posted On", tracking=True)
+    acknowledgement_date = fields.Date(string="Acknowledged On", tracking=True)
+
+    @api.depends("level_id.name", "partner_id.name")
+    def _compute_name(self):
+        for action in self:
+            action.name = f"{action.level_id.name or ''} - {action.partner_id.name or ''}"
+
+    def init(self):
+        # Two workers, or a rerun on the same day, never create a second action for a customer and level.
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE UNIQUE INDEX IF NOT EXISTS credit_recovery_action_unique_level_day
+                    ON credit_recovery_action (company_id, partner_id, level_id, date)
+                 WHERE state != 'cancel'
+                """
+            )
+        )
+
+    def action_validate(self):
+        """A Credit Manager approves actions waiting for validation; they are then carried out."""
+        if not self.env.user.has_group("account_credit_recovery.group_credit_manager"):
+            raise AccessError(self.env._("Only a Credit Manager can validate this recovery action."))
+        waiting = self.filtered(lambda action: action.state == "to_validate")
+        if waiting != self:
+            raise UserError(self.env._("Only actions waiting for validation can be validated."))
+        waiting.write({"state": "draft"})
+        waiting.message_post(body=self.env._("Validated by %(user)s.", user=self.env.user.name))
+        waiting._execute()
+        return True
+
+    def action_cancel(self):
+        self.filtered(lambda action: action.state != "done").write({"state": "cancel"})
+        return True
+
+    def action_done(self):
+        self.filtered(lambda action: action.state == "draft").write({"state": "done"})
+        return True
+
+    def action_mark_printed(self):
+        self.write({"printed": True})
+        return True
+
+    def action_print_letter(self):
+        """The letter of each action, rendered in the customer's language."""
+        report = self.env.ref("account_credit_recovery.action_report_credit_recovery_letter")
+        self.write({"printed": True})
+        return report.report_action(self)
+
+    def action_record_registered_mail(self):
+        """Registered letters are done once their registered-mail number is recorded."""
+        for action in self:
+            if not action.registered_number:
+                raise UserError(
+                    self.env._("Enter the registered-mail number of %(action)s first.", action=action.name)
+                )
+        self.write({"state": "done", "registered_date": fields.Date.context_today(self)})
+        return True
+
+    # Business logic
+
+    def _execute(self):
+        """Carry out draft actions, channel by channel, in batches (the mail queue, one activity each)."""
+        actions = self.filtered(lambda action: action.state == "draft")
+        for action in actions:
+            action.contact_id = action.partner_id._credit_recovery_letter_contact()
+        emails = actions.filtered(lambda action: action.channel == "email")
+        no_address = emails.filtered(lambda action: not action.contact_id.email)
+        no_address.write({"channel": "letter"})
+        for action in no_address:
+            action.message_post(
+                body=self.env._(
+                    "No e-mail address for %(contact)s: sent as a letter.", contact=action.contact_id.name
+                )
+            )
+        (emails - no_address)._send_emails()
+        actions.filtered(lambda action: action.channel == "phone")._schedule_calls()
+        actions.filtered(lambda action: action.channel == "litigation")._schedule_litigation_review()
+        letters = actions.filtered(lambda action: action.channel in ("letter", "registered_letter"))
+        letters.filtered(lambda action: action.channel == "letter").write({"state": "done"})
+        actions._log_on_customer()
+        actions._notify_salespeople()
+        actions._apply_credit_hold()
+
+    def _send_emails(self):
+        for level, actions in self.grouped("level_id").items():
+            template = level.mail_template_id or self.env.ref(
+                "account_credit_recovery.mail_template_credit_recovery_reminder"
+            )
+            for lang, lang_actions in actions.grouped(lambda action: action.partner_id.lang).items():
+                template.with_context(lang=lang).send_mail_batch(lang_actions.ids, force_send=False)
+        self.write({"state": "done"})
+
+    def _schedule_calls(self):
+        history = self._previous_contacts()
+        for action in self:
+            action.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_call",
+                date_deadline=action.date,
+                summary=self.env._(
+                    "Call %(customer)s: %(level)s",
+                    customer=action.partner_id.name,
+                    level=action.level_id.name,
+                ),
+                note=action._call_brief(history.get(action.partner_id, self.browse())),
+                user_id=action.user_id.id,
+            )
+
+    def _schedule_litigation_review(self):
+        history = self._previous_contacts()
+        for action in self:
+            action.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_todo",
+                date_deadline=action.date,
+                summary=self.env._("Litigation review of %(customer)s", customer=action.partner_id.name),
+                note=action._call_brief(history.get(action.partner_id, self.browse())),
+                user_id=action.user_id.id,
+            )
+
+    def _previous_contacts(self):
+        """{customer: its earlier actions, newest first}, read in one query for all of ``self``."""
+        earlier = self.search(
+            [
+                ("partner_id", "in", self.partner_id.ids),
+                ("id", "not in", self.ids),
+                ("state", "!=", "cancel"),
+            ],
+            order="date desc, id desc",
+        )
+        return earlier.grouped("partner_id")
+
+    def _call_brief(self, previous):
+        """What the controller needs on the phone: the items, the amounts, the last contacts, an opening."""
+        self.ensure_one()
+        previous = previous.filtered(lambda action: action.company_id == self.company_id)[:3]
+        rows = Markup("").join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "%(invoice)s of %(date)s, due %(due)s: %(residual)s",
+                invoice=line.move_id.name,
+                date=format_date(self.env, line.move_id.invoice_date),
+                due=format_date(self.env, line.date_maturity),
+                residual=self.currency_id.format(line.amount_residual),
+            )
+            for line in self.line_ids.sorted("date_maturity")
+        )
+        contacts = Markup("").join(
+            Markup("<li>%s</li>")
+            % self.env._(
+                "%(date)s: %(level)s (%(outcome)s)",
+                date=format_date(self.env, action.date),
+                level=action.level_id.name,
+                outcome=action.outcome
+                or dict(action._fields["state"]._description_selection(self.env))[action.state],
+            )
+            for action in previous
+        )
+        return Markup("<p>%s</p><ul>%s</ul><p>%s</p><ul>%s</ul><p>%s</p>") % (
+            self.env._("Items (total %(total)s):", total=self.currency_id.format(self.amount_due)),
+            rows,
+            self.env._("Last contacts:"),
+            contacts or Markup("<li>%s</li>") % self.env._("None"),
+            escape(self.level_id.call_script or ""),
+        )
+
+    def _log_on_customer(self):
+        for action in self:
+            action.partner_id.message_post(
+                body=self.env._(
+                    "Recovery: %(level)s (%(channel)s) for %(amount)s.",
+                    level=action.level_id.name,
+                    channel=dict(action._fields["channel"]._description_selection(self.env))[action.channel],
+                    amount=action.currency_id.format(action.amount_due),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _notify_salespeople(self):
+        for action in self.filtered(
+            lambda action: action.level_id.notify_salesperson and action.partner_id.user_id
+        ):
+            action.partner_id.activity_schedule(
+                act_type_xmlid="mail.mail_activity_data_todo",
+                date_deadline=action.date,
+                summary=self.env._("Your customer %(customer)s is overdue", customer=action.partner_id.name),
+                note=self.env._(
+                    "%(customer)s owes %(amount)s past due; recovery has started (%(level)s). "
+                    "A word from you may help.",
+                    customer=action.partner_id.name,
+                    amount=action.currency_id.format(action.amount_overdue),
+                    level=action.level_id.name,
+                ),
+                user_id=action.partner_id.user_id.id,
+            )
+
+    def _apply_credit_hold(self):
+        for action in self.filtered(lambda action: action.level_id.set_credit_hold):
+            action.partner_id.with_company(action.company_id).sudo().write(  # the run may hold any customer
+                {
+                    "credit_on_hold": True,
+                    "credit_hold_reason": self.env._(
+                        "Recovery level %(level)s reached.", level=action.level_id.name
+                    ),
+                }
+            )

@@ -1,0 +1,90 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CreditRecoveryPromise(models.Model):
+    """A customer's promise to pay an amount by a date: the dunning run waits until then."""
+
+    _name = "credit.recovery.promise"
+    _description = "Payment Promise"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, ondelete="cascade", index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary(currency_field="currency_id", required=True)
+    date = fields.Date(string="Promised For", required=True)
+    action_id = fields.Many2one(
+        "credit.recovery.action", string="Recorded During", ondelete="set null", check_company=True
+    )
+    residual_at_promise = fields.Monetary(
+        currency_field="currency_id", help="What the customer owed when it promised, to tell whether it paid."
+    )
+    state = fields.Selection(
+        [("open", "Running"), ("kept", "Kept"), ("broken", "Broken")],
+        default="open",
+        required=True,
+        index=True,
+    )
+    note = fields.Text()
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for promise in self:
+            if promise.amount <= 0:
+                raise ValidationError(self.env._("A promise is for a positive amount."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        promises = super().create(vals_list)
+        receivables = promises._current_receivables()
+        for promise in promises:
+            promise.residual_at_promise = receivables.get(promise.partner_id.id, 0.0)
+        return promises
+
+    def _current_receivables(self):
+        """{customer id: open receivable residual in its company}, one query for all promises."""
+        result = {}
+        for company, promises in self.grouped("company_id").items():
+            groups = self.env["account.move.line"]._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "child_of", promises.partner_id.ids),
+                    ("account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                ],
+                ["partner_id"],
+                ["amount_residual:sum"],
+            )
+            for partner, residual in groups:
+                commercial = partner.commercial_partner_id.id
+                result[commercial] = result.get(commercial, 0.0) + residual
+        return result
+
+    @api.model
+    def _check_due_promises(self, date):
+        """Close the promises whose date has passed: kept when the debt fell by the amount, else broken."""
+        due = self.search([("state", "=", "open"), ("date", "<", date)])
+        if not due:
+            return due
+        receivables = due._current_receivables()
+        for promise in due:
+            paid = promise.residual_at_promise - receivables.get(promise.partner_id.id, 0.0)
+            kept = promise.currency_id.compare_amounts(paid, promise.amount) >= 0
+            promise.state = "kept" if kept else "broken"
+            promise.partner_id.message_post(
+                body=self.env._(
+                    "Promise to pay %(amount)s by %(date)s %(outcome)s.",
+                    amount=promise.currency_id.format(promise.amount),
+                    date=fields.Date.to_string(promise.date),
+                    outcome=self.env._("kept") if kept else self.env._("broken: recovery resumes"),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return due

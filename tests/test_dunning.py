@@ -1,0 +1,262 @@
+from datetime import date, timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import CreditRecoveryCommon
+
+DUE = date(2026, 3, 31)
+
+
+def day(offset):
+    return DUE + timedelta(days=offset)
+
+
+@tagged("post_install", "-at_install")
+class TestDunningRun(CreditRecoveryCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.policy = cls.company.credit_default_policy_id
+        cls.cron = cls.env.ref("account_credit_recovery.ir_cron_credit_recovery_run")
+        cls.customer.write(
+            {
+                "email": "compta@boulangerie-martin.fr",
+                "user_id": cls.salesman.id,
+                "credit_controller_id": cls.credit_controller.id,
+            }
+        )
+        cls.Action = cls.env["credit.recovery.action"]
+
+    def _run(self, offset):
+        with freeze_time(day(offset)):
+            self.cron.method_direct_trigger()
+        return self.Action.search([("partner_id", "=", self.customer.id), ("date", "=", day(offset))])
+
+    def _reminder_mails(self):
+        return self.env["mail.mail"].search(
+            [("model", "=", "credit.recovery.action"), ("recipient_ids", "in", self.customer.ids)]
+        )
+
+    def _level(self, delay):
+        return self.policy.level_ids.filtered(lambda level: level.delay_days == delay)
+
+    def test_default_policy_per_company(self):
+        self.assertEqual(self.policy.company_id, self.company)
+        self.assertEqual(self.policy._ordered_levels().mapped("delay_days"), [-15, 3, 7, 14, 21, 30, 45])
+        self.assertEqual(self._level(30).channel, "registered_letter")
+        self.assertTrue(self._level(30).needs_validation)
+
+    def test_walk_through_every_level(self):
+        invoice = self._invoice(self.customer, 5000.0, "2026-03-01", due_date=DUE)
+        line = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        expected = [
+            (-15, "phone", "draft"),
+            (3, "phone", "draft"),
+            (7, "email", "done"),
+            (14, "email", "done"),
+            (21, "letter", "done"),
+            (30, "registered_letter", "to_validate"),
+            (45, "litigation", "draft"),
+        ]
+        for offset, channel, state in expected:
+            # Nothing happens the day before the level is due, nor twice the same day.
+            level = self._level(offset)
+            self.assertNotIn(level, self._run(offset - 1).level_id)
+            action = self._run(offset)
+            self.assertEqual(len(action), 1, offset)
+            self.assertEqual(action.level_id, self._level(offset))
+            self.assertEqual((action.channel, action.state), (channel, state))
+            self.assertEqual(action.line_ids, line)
+            self.assertEqual(action.amount_due, 6000.0)
+            self.assertEqual(line.credit_recovery_level_id, self._level(offset))
+            self.assertEqual(len(self._run(offset)), 1)
+        calls = self.env["mail.activity"].search([("res_model", "=", "credit.recovery.action")])
+        self.assertEqual(len(calls.filtered(lambda activity: activity.user_id == self.credit_controller)), 3)
+        mails = self._reminder_mails()
+        self.assertEqual(len(mails), 2)
+        # Each e-mail carries its letter (rendered as HTML in test mode, as PDF in production).
+        self.assertEqual([len(mail.attachment_ids) for mail in mails], [1, 1])
+        self.assertEqual(mails.recipient_ids, self.customer)
+        # The formal notice waits for a Credit Manager, and puts the customer on hold once validated.
+        notice = self.Action.search([("level_id", "=", self._level(30).id)])
+        with self.assertRaises(AccessError):
+            notice.with_user(self.credit_controller).action_validate()
+        with self.assertRaises(AccessError):
+            notice.with_user(self.salesman).action_validate()
+        notice.with_user(self.credit_manager).action_validate()
+        self.assertEqual(notice.state, "draft")
+        self.assertTrue(self.customer.credit_on_hold)
+        notice.registered_number = "1A 123 456 7890 1"
+        notice.action_record_registered_mail()
+        self.assertEqual(notice.state, "done")
+
+    def test_small_invoices_skip_the_pre_due_call(self):
+        self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
+        self.assertFalse(self._run(-15))
+        self.assertEqual(self._run(3).level_id, self._level(3))
+
+    def test_paid_invoice_is_never_reminded(self):
+        invoice = self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
+        self._pay(invoice, payment_date=day(2))
+        for offset in (3, 7, 14, 30):
+            self.assertFalse(self._run(offset))
+
+    def test_unreconciled_payment_raises_reconcile_task(self):
+        self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
+        payment = self.env["account.payment"].create(
+            {
+                "partner_id": self.customer.id,
+                "amount": 1200.0,
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "date": day(1),
+            }
+        )
+        payment.action_post()
+        self.assertFalse(self._run(3))
+        reconcile_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_reconcile")
+        tasks = self.customer.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == reconcile_type
+        )
+        self.assertEqual(len(tasks), 1)
+        self.assertEqual(tasks.user_id, self.credit_controller)
+        self.assertFalse(self._run(4))
+        self.assertEqual(
+            len(self.customer.activity_ids.filtered(lambda a: a.activity_type_id == reconcile_type)), 1
+        )
+
+    def test_promise_pauses_then_broken_promise_escalates(self):
+        self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
+        call = self._run(3)
+        with freeze_time(day(4)):
+            promise = self.env["credit.recovery.promise"].create(
+                {"partner_id": self.customer.id, "amount": 1200.0, "date": day(12), "action_id": call.id}
+            )
+        self.assertEqual(promise.residual_at_promise, 1200.0)
+        self.assertFalse(self._run(7))
+        self.assertFalse(self._run(12))
+        self.assertEqual(self._run(13).level_id, self._level(7))
+        self.assertEqual(promise.state, "broken")
+
+    def test_kept_promise(self):
+        invoice = self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
+        self._run(3)
+        promise = self.env["credit.recovery.promise"].create(
+            {"partner_id": self.customer.id, "amount": 1200.0, "date": day(10)}
+        )
+        self._pay(invoice, payment_date=day(9))
+        self.assertFalse(self._run(11))
+        self.assertEqual(promise.state, "kept")
+
+    def test_instalments_are_dunned_on_their_own_dates(self):
+        term = self.env["account.payment.term"].create(
+            {
+                "name": "50 % at 30 days, 50 % at 60 days",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 50.0, "nb_days": 60}),
+                ],
+            }
+        )
+        invoice = self._invoice(self.customer, 1000.0, "2026-03-01", invoice_payment_term_id=term.id)
+        first, second = invoice.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        ).sorted("date_maturity")
+        self.assertEqual(first.date_maturity, DUE)
+        action = self._run(3)
+        self.assertEqual(action.line_ids, first)
+        self.assertEqual(action.amount_due, 600.0)
+        self.assertFalse(second.credit_recovery_level_id)
+        # The second instalment, due 30 days later, starts its own way; the customer's action follows the
+        # most advanced item.
+        second_due = (second.date_maturity - DUE).days
+        action = self._run(second_due + 3)
+        self.assertEqual(action.line_ids, first | second)
+        self.assertEqual(second.credit_recovery_level_id, self._level(3))
+        self.assertEqual(action.level_id, first.credit_recovery_level_id)
+        self.assertEqual(action.level_id, self._level(7))
+
+    def test_email_falls_back_to_letter(self):
+        self.customer.email = False
+        self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
+        self._run(3)
+        action = self._run(7)
+        self.assertEqual(action.channel, "letter")
+        self.assertFalse(self._reminder_mails())
+
+    def test_one_failing_customer_does_not_stop_the_run(self):
+        other = self.env["res.partner"].create({"name": "Épicerie Durand", "is_company": True})
+        self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
+        self._invoice(other, 500.0, "2026-03-01", due_date=DUE)
+        original = type(self.Action)._execute
+
+        def failing_execute(actions):
+            if self.customer in actions.partner_id:
+                raise ValueError("printer on fire")
+            return original(actions)
+
+        with (
+            patch.object(type(self.Action), "_execute", failing_execute),
+            mute_logger("odoo.addons.account_credit_recovery.models.credit_recovery_run"),
+        ):
+            with freeze_time(day(3)):
+                self.cron.method_direct_trigger()
+        run = self.env["credit.recovery.run"].search(
+            [("company_id", "=", self.company.id), ("date", "=", day(3))]
+        )
+        self.assertEqual(run.failed_partner_ids, self.customer)
+        self.assertIn("printer on fire", run.log)
+        self.assertEqual(run.action_ids.partner_id, other)
+        self.assertFalse(self.customer.invoice_ids.line_ids.credit_recovery_level_id)
+
+    def test_concurrent_run_creates_no_duplicate(self):
+        self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
+        with freeze_time(day(3)):
+            run = self.env["credit.recovery.run"]._get_or_create(self.company, day(3))
+            decisions = run._decide()
+            # A second worker took the same decisions before the first one wrote its levels.
+            first = run._apply(decisions)
+            with mute_logger("odoo.addons.account_credit_recovery.models.credit_recovery_run"):
+                second = run._apply(decisions)
+        self.assertEqual(len(first), 1)
+        self.assertFalse(second)
+        self.assertFalse(run.failed_partner_ids)
+        self.assertEqual(self.Action.search_count([("partner_id", "=", self.customer.id)]), 1)
+
+    def test_salesperson_informed_at_first_overdue_level(self):
+        self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
+        self._run(3)
+        tasks = self.customer.activity_ids.filtered(lambda activity: activity.user_id == self.salesman)
+        self.assertEqual(len(tasks), 1)
+        self.assertIn("Boulangerie Martin", tasks.summary)
+
+    def test_collective_proceedings_and_pause_stop_the_run(self):
+        self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
+        self.customer.with_user(self.credit_controller).credit_recovery_paused_until = day(10)
+        self.assertFalse(self._run(3))
+        self.assertEqual(self._run(11).level_id, self._level(3))
+        self.customer.with_user(self.credit_controller).credit_collective_proceeding = "receivership"
+        self.assertFalse(self._run(20))
+
+    def test_letter_renders(self):
+        self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
+        self._run(3)
+        letter = self._run(7)
+        report = self.env.ref("account_credit_recovery.action_report_credit_recovery_letter")
+        html = report._render_qweb_html(report.id, letter.ids)[0].decode()
+        self.assertIn(letter.line_ids.move_id.name, html)
+        self.assertIn("1\xa0200,00", html)  # French customer: French amounts and dates
+        self.assertIn("31/03/2026", html)
+        self.assertIn("L441-10", html)
+        self.assertIn("Objet :", html)
+        self.assertIn("Merci de régler par virement", html)
+        self.assertIn("Madame, Monsieur", html)
+        pdf, kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(report.id, letter.ids)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
