@@ -107,6 +107,20 @@ class CreditRecoveryAction(models.Model):
         self.filtered(lambda action: action.state == "draft").write({"state": "done"})
         return True
 
+    def action_log_call(self):
+        """Open the call log for this action's customer."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_credit_recovery.credit_recovery_call_wizard_action"
+        )
+        action["context"] = {
+            "default_partner_id": self.partner_id.id,
+            "default_action_id": self.id,
+            "default_company_id": self.company_id.id,
+            "default_contact_id": self.contact_id.id or self.partner_id.id,
+        }
+        return action
+
     def action_mark_printed(self):
         self.write({"printed": True})
         return True

@@ -69,6 +69,7 @@ class CreditRecoveryRun(models.Model):
         """Daily: decide one action per customer and company, carry the actions out, report progress."""
         today = fields.Date.context_today(self)
         self.env["credit.recovery.promise"]._check_due_promises(today)
+        self.env["credit.recovery.plan"]._check_running_plans(today)
         done = remaining = 0
         for company in self._companies_to_run():
             run = self._get_or_create(company, today)
@@ -236,6 +237,7 @@ class CreditRecoveryRun(models.Model):
             )
         )
         blocked |= partners._credit_recovery_promised(today)
+        blocked |= partners._credit_recovery_in_plan()
         # Never remind a customer who has paid: unreconciled payments or credit notes come first.
         to_reconcile = partners.browse(self._partners_with_unreconciled_credits(partners))
         if to_reconcile:

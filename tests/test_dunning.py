@@ -4,7 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -260,3 +260,117 @@ class TestDunningRun(CreditRecoveryCommon):
         pdf, kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(report.id, letter.ids)
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+
+@tagged("post_install", "-at_install")
+class TestCallsAndPlans(CreditRecoveryCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cron = cls.env.ref("account_credit_recovery.ir_cron_credit_recovery_run")
+        cls.customer.write(
+            {"email": "compta@boulangerie-martin.fr", "credit_controller_id": cls.credit_controller.id}
+        )
+        cls.invoice = cls._invoice(cls.customer, 1000.0, "2026-03-01", due_date=DUE)
+        cls.Action = cls.env["credit.recovery.action"]
+
+    def _run(self, offset):
+        with freeze_time(day(offset)):
+            self.cron.method_direct_trigger()
+        return self.Action.search([("partner_id", "=", self.customer.id), ("date", "=", day(offset))])
+
+    def _log_call(self, action, **values):
+        wizard = (
+            self.env["credit.recovery.call.wizard"]
+            .with_user(self.credit_controller)
+            .with_context(**action.action_log_call()["context"])
+            .create(values)
+        )
+        wizard.action_log_call()
+        return wizard
+
+    def test_call_with_promise(self):
+        call = self._run(3)
+        self.assertEqual(call.channel, "phone")
+        with freeze_time(day(4)):
+            self._log_call(
+                call,
+                outcome="reached",
+                delay_reason="cash_flow",
+                promise_amount=1200.0,
+                promise_date=day(12),
+                next_call_date=day(13),
+                notes="Waiting for a customer's payment.",
+                send_confirmation=True,
+            )
+        self.assertEqual(call.state, "done")
+        self.assertIn("Cash-flow difficulties", call.outcome)
+        promise = self.env["credit.recovery.promise"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual((promise.amount, promise.date, promise.state), (1200.0, day(12), "open"))
+        callback = self.customer.activity_ids.filtered(lambda activity: activity.date_deadline == day(13))
+        self.assertEqual(callback.user_id, self.credit_controller)
+        self.customer.invalidate_recordset(["message_ids"])
+        confirmation = self.customer.message_ids.filtered(lambda message: message.message_type == "comment")
+        self.assertEqual(len(confirmation), 1)
+        self.assertIn(self.customer, confirmation.partner_ids)
+        self.assertIn("1 200,00", confirmation.body.replace("\xa0", " "))
+        # The promise pauses the run until its date.
+        self.assertFalse(self._run(7))
+
+    def test_voicemail_and_rules(self):
+        call = self._run(3)
+        with freeze_time(day(4)), self.assertRaises(UserError):
+            self._log_call(call, outcome="reached", next_call_date=day(2))
+        with freeze_time(day(4)), self.assertRaises(UserError):
+            self._log_call(call, outcome="reached", promise_amount=100.0, next_call_date=day(6))
+        with freeze_time(day(4)):
+            self._log_call(call, outcome="voicemail", next_call_date=day(5))
+        self.customer.invalidate_recordset(["message_ids"])
+        message = self.customer.message_ids.filtered(lambda message: message.message_type == "comment")
+        self.assertEqual(len(message), 1)
+        self.assertIn("Nous avons tenté de vous joindre", message.body)
+        with self.assertRaises(AccessError):
+            self.env["credit.recovery.call.wizard"].with_user(self.salesman).create(
+                {"partner_id": self.customer.id, "outcome": "reached", "next_call_date": day(5)}
+            )
+
+    def test_payment_plan_kept_then_forfeited(self):
+        self._run(3)
+        line = self.invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        with freeze_time(day(5)):
+            plan = (
+                self.env["credit.recovery.plan"]
+                .with_user(self.credit_controller)
+                .create({"partner_id": self.customer.id, "line_ids": [Command.set(line.ids)]})
+            )
+            plan.action_generate_instalments()
+            self.assertEqual(plan.instalment_ids.mapped("amount"), [360.0, 420.0, 420.0])
+            self.assertEqual(plan.instalment_ids.mapped("date"), [day(5), day(20), day(35)])
+            plan.action_sign()
+        self.assertEqual(plan.state, "running")
+        self._pay(self.invoice, amount=360.0, payment_date=day(5))
+        self.assertFalse(self._run(10))  # the plan is kept: no reminder
+        self.assertEqual(plan.state, "running")
+        self.assertEqual(
+            plan.with_context(credit_recovery_date=day(21)).instalment_ids.mapped("state"),
+            ["paid", "missed", "due"],
+        )
+        action = self._run(21)  # the second instalment was missed
+        self.assertEqual(plan.state, "forfeited")
+        self.assertEqual(action.amount_due, 840.0)
+        report = self.env.ref("account_credit_recovery.action_report_credit_recovery_plan")
+        html = report._render_qweb_html(report.id, plan.ids)[0].decode()
+        self.assertIn("déchéance du terme", html)
+        self.assertIn("420,00", html)
+
+    def test_payment_plan_paid(self):
+        line = self.invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        plan = self.env["credit.recovery.plan"].create(
+            {"partner_id": self.customer.id, "line_ids": [Command.set(line.ids)], "instalment_count": 2}
+        )
+        with freeze_time(day(1)):
+            plan.action_generate_instalments()
+            plan.action_sign()
+        self._pay(self.invoice, payment_date=day(2))
+        self._run(3)
+        self.assertEqual(plan.state, "done")

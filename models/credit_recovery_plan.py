@@ -1,0 +1,209 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class CreditRecoveryPlan(models.Model):
+    """A payment plan (échéancier): the debt split into dated instalments, signed by the customer."""
+
+    _name = "credit.recovery.plan"
+    _description = "Payment Plan"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, ondelete="restrict", index=True, tracking=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, ondelete="cascade", index=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("running", "Signed, Running"),
+            ("done", "Paid"),
+            ("forfeited", "Forfeited"),
+            ("cancel", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    date_signed = fields.Date(string="Signed On", tracking=True)
+    line_ids = fields.Many2many(
+        "account.move.line",
+        "credit_recovery_plan_line_rel",
+        "plan_id",
+        "line_id",
+        string="Items",
+        domain="[('partner_id', 'child_of', partner_id), ('account_type', '=', 'asset_receivable'), "
+        "('reconciled', '=', False), ('parent_state', '=', 'posted'), ('amount_residual', '>', 0)]",
+        help="The receivable items the plan settles.",
+    )
+    amount_total = fields.Monetary(
+        string="Debt", currency_field="currency_id", help="What the items owed when the plan was signed."
+    )
+    amount_paid = fields.Monetary(string="Paid", currency_field="currency_id", compute="_compute_amount_paid")
+    instalment_ids = fields.One2many(
+        "credit.recovery.plan.instalment", "plan_id", string="Instalments", copy=True
+    )
+    instalment_count = fields.Integer(string="Number of Payments", default=3)
+    interval_days = fields.Integer(string="Days Between Payments", default=15)
+    first_percent = fields.Float(
+        string="First Payment (%)", default=30.0, help="The deposit paid when signing."
+    )
+    note = fields.Text()
+
+    @api.depends("partner_id.name", "date_signed")
+    def _compute_name(self):
+        for plan in self:
+            plan.name = self.env._("Payment plan of %(customer)s", customer=plan.partner_id.name or "")
+
+    @api.depends("line_ids.amount_residual", "amount_total")
+    def _compute_amount_paid(self):
+        for plan in self:
+            plan.amount_paid = (
+                plan.amount_total - sum(plan.line_ids.mapped("amount_residual")) if plan.amount_total else 0.0
+            )
+
+    @api.constrains("instalment_ids", "state")
+    def _check_instalments(self):
+        for plan in self.filtered(lambda plan: plan.state == "running"):
+            total = sum(plan.instalment_ids.mapped("amount"))
+            if plan.currency_id.compare_amounts(total, plan.amount_total):
+                raise ValidationError(
+                    self.env._(
+                        "The instalments of %(plan)s add up to %(total)s but the debt is %(debt)s.",
+                        plan=plan.name,
+                        total=plan.currency_id.format(total),
+                        debt=plan.currency_id.format(plan.amount_total),
+                    )
+                )
+
+    def action_generate_instalments(self):
+        """Split the debt: a first payment now, the rest in equal parts at the chosen interval."""
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._("Only a draft plan can be rescheduled."))
+            if plan.instalment_count < 1 or not 0 <= plan.first_percent < 100:
+                raise UserError(self.env._("Choose at least one payment and a first payment below 100 %."))
+            debt = sum(plan.line_ids.mapped("amount_residual"))
+            if not debt:
+                raise UserError(self.env._("Select the items the plan settles first."))
+            today = fields.Date.context_today(self)
+            amounts = plan._split(debt)
+            plan.write(
+                {
+                    "amount_total": debt,
+                    "instalment_ids": [fields.Command.clear()]
+                    + [
+                        fields.Command.create(
+                            {"date": today + relativedelta(days=plan.interval_days * index), "amount": amount}
+                        )
+                        for index, amount in enumerate(amounts)
+                    ],
+                }
+            )
+        return True
+
+    def _split(self, debt):
+        self.ensure_one()
+        round_ = self.currency_id.round
+        if self.instalment_count == 1:
+            return [debt]
+        first = round_(debt * self.first_percent / 100.0) if self.first_percent else 0.0
+        rest_count = self.instalment_count - (1 if first else 0)
+        rest = round_((debt - first) / rest_count)
+        amounts = ([first] if first else []) + [rest] * rest_count
+        amounts[-1] = round_(debt - sum(amounts[:-1]))
+        return amounts
+
+    def action_sign(self):
+        """The customer signed: the plan runs, and the dunning run waits as long as it is kept."""
+        for plan in self:
+            if not plan.instalment_ids:
+                raise UserError(self.env._("Schedule the instalments before the plan is signed."))
+            plan.write(
+                {"state": "running", "date_signed": plan.date_signed or fields.Date.context_today(self)}
+            )
+            plan.partner_id.message_post(
+                body=self.env._(
+                    "Payment plan signed: %(debt)s in %(count)s payments, the last on %(date)s.",
+                    debt=plan.currency_id.format(plan.amount_total),
+                    count=len(plan.instalment_ids),
+                    date=fields.Date.to_string(max(plan.instalment_ids.mapped("date"))),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_cancel(self):
+        self.filtered(lambda plan: plan.state in ("draft", "running")).write({"state": "cancel"})
+        return True
+
+    def action_print(self):
+        return self.env.ref("account_credit_recovery.action_report_credit_recovery_plan").report_action(self)
+
+    @api.model
+    def _check_running_plans(self, date):
+        """Follow the running plans: paid instalments are matched, one missed instalment forfeits the plan."""
+        plans = self.search([("state", "=", "running")])
+        for plan in plans:
+            paid = plan.amount_paid
+            if plan.currency_id.compare_amounts(paid, plan.amount_total) >= 0:
+                plan.state = "done"
+                continue
+            due = sum(
+                plan.instalment_ids.filtered(lambda instalment: instalment.date < date).mapped("amount")
+            )
+            if plan.currency_id.compare_amounts(paid, due) < 0:
+                plan.state = "forfeited"
+                plan.message_post(
+                    body=self.env._(
+                        "Instalment missed: %(paid)s paid for %(due)s due. The plan is forfeited and the whole "
+                        "balance is due again (déchéance du terme).",
+                        paid=plan.currency_id.format(paid),
+                        due=plan.currency_id.format(due),
+                    )
+                )
+                plan.partner_id.message_post(
+                    body=self.env._("Payment plan forfeited: an instalment was missed, recovery resumes."),
+                    subtype_xmlid="mail.mt_note",
+                )
+        return plans
+
+
+class CreditRecoveryPlanInstalment(models.Model):
+    _name = "credit.recovery.plan.instalment"
+    _description = "Payment Plan Instalment"
+    _order = "plan_id, date, id"
+
+    plan_id = fields.Many2one("credit.recovery.plan", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="plan_id.company_id", store=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    date = fields.Date(required=True)
+    amount = fields.Monetary(currency_field="currency_id", required=True)
+    state = fields.Selection(
+        [("due", "To Pay"), ("paid", "Paid"), ("missed", "Missed")], compute="_compute_state"
+    )
+
+    @api.depends("plan_id.amount_paid", "date", "amount")
+    @api.depends_context("credit_recovery_date")
+    def _compute_state(self):
+        today = fields.Date.to_date(
+            self.env.context.get("credit_recovery_date")
+        ) or fields.Date.context_today(self)
+        for plan, instalments in self.grouped("plan_id").items():
+            remaining = plan.amount_paid
+            for instalment in instalments.sorted("date"):
+                covered = plan.currency_id.compare_amounts(remaining, instalment.amount) >= 0
+                remaining -= instalment.amount
+                if covered:
+                    instalment.state = "paid"
+                else:
+                    instalment.state = "missed" if instalment.date < today else "due"
