@@ -2,9 +2,11 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import sale_order
+from . import credit_recovery_deposit_schedule
 from . import credit_recovery_policy
 from . import credit_recovery_level
 from . import credit_recovery_action
 from . import credit_recovery_promise
+from . import credit_recovery_plan
 from . import credit_recovery_run
 from . import account_move_dunning

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -13,6 +13,36 @@ class AccountMove(models.Model):
     )
     credit_factor_id = fields.Many2one("res.partner", string="Factor", copy=False, ondelete="restrict")
     credit_factoring_date = fields.Date(string="Assigned On", copy=False)
+
+    credit_recovery_excluded = fields.Boolean(
+        string="Excluded from Dunning",
+        compute="_compute_credit_recovery_excluded",
+        help="At least one of the invoice's receivable items is excluded from the dunning run.",
+    )
+
+    @api.depends("line_ids.credit_recovery_excluded")
+    def _compute_credit_recovery_excluded(self):
+        for move in self:
+            move.credit_recovery_excluded = any(move.line_ids.mapped("credit_recovery_excluded"))
+
+    def action_credit_recovery_exclude(self):
+        """Ask for the reason, then take the invoices out of the dunning run."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Exclude from Dunning"),
+            "res_model": "credit.recovery.exclude.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_ids": self.ids},
+        }
+
+    def action_credit_recovery_include(self):
+        """Put the invoices back in the dunning run."""
+        lines = self.line_ids.filtered(lambda line: line.credit_recovery_excluded)
+        lines.write({"credit_recovery_excluded": False, "credit_recovery_exclusion_reason": False})
+        for move in self:
+            move.message_post(body=self.env._("Back in the dunning run (%(user)s).", user=self.env.user.name))
+        return True
 
     def _credit_recovery_blocked(self):
         """The invoices among ``self`` that the dunning run must not chase today."""

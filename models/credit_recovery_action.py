@@ -66,6 +66,8 @@ class CreditRecoveryAction(models.Model):
     )
     printed = fields.Boolean(help="The letter was printed (or downloaded) for posting.")
     outcome = fields.Text(help="What came out of the contact: the customer's answer, a promise, a dispute...")
+    next_call_date = fields.Date(string="Next Call", help="The call back agreed with the customer.")
+    promise_ids = fields.One2many("credit.recovery.promise", "action_id", string="Promises")
     registered_number = fields.Char(string="Registered Mail Number", tracking=True)
     registered_date = fields.Date(string="Posted On", tracking=True)
     acknowledgement_date = fields.Date(string="Acknowledged On", tracking=True)
@@ -120,6 +122,12 @@ class CreditRecoveryAction(models.Model):
             "default_contact_id": self.contact_id.id or self.partner_id.id,
         }
         return action
+
+    def action_print_call_confirmation(self):
+        """The letter confirming what was agreed on the phone."""
+        return self.env.ref(
+            "account_credit_recovery.action_report_credit_recovery_call_confirmation"
+        ).report_action(self)
 
     def action_mark_printed(self):
         self.write({"printed": True})

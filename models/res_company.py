@@ -154,17 +154,64 @@ class ResCompany(models.Model):
 
     def _credit_recovery_ensure_default_policy(self):
         """Give each company without a dunning policy its own copy of the shipped French policy."""
+        # The shipped policy belongs to the main company: reading and copying it for another needs sudo.
         template = self.env.ref(
             "account_credit_recovery.credit_recovery_policy_default", raise_if_not_found=False
         )
         if not template:
             return
-        for company in self.filtered(lambda company: not company.credit_default_policy_id):
-            # The shipped policy belongs to the main company: copying it for another company needs sudo.
-            policy = template.sudo().copy({"company_id": company.id, "name": template.name})
-            company.sudo().credit_default_policy_id = policy
+        template = template.sudo()
+        for company in self.sudo().filtered(lambda company: not company.credit_default_policy_id):
+            company.credit_default_policy_id = template.copy(
+                {"company_id": company.id, "name": template.name}
+            )
 
     def _credit_review_months(self, level):
         """Months between two reviews of a customer at risk ``level``."""
         self.ensure_one()
         return self[f"credit_review_months_{level}"]
+
+    # Deposits and credit holds on sale orders (see sale_order.py).
+    credit_deposit_percent_low = fields.Float(
+        string="Deposit: low risk (%)",
+        digits=(5, 2),
+        default=0.0,
+        help="Deposit required from low-risk customers.",
+    )
+    credit_deposit_percent_medium = fields.Float(
+        string="Deposit: medium risk (%)",
+        digits=(5, 2),
+        default=0.0,
+        help="Deposit required from medium-risk customers.",
+    )
+    credit_deposit_percent_high = fields.Float(
+        string="Deposit: high risk (%)",
+        digits=(5, 2),
+        default=30.0,
+        help="Deposit required from high-risk customers. Critical customers and customers in collective "
+        "proceedings always prepay in full.",
+    )
+    credit_deposit_min_amount = fields.Monetary(
+        string="Deposit from order amount",
+        currency_field="currency_id",
+        default=0.0,
+        help="Orders below this total (taxes included) require no deposit by risk level.",
+    )
+    credit_hold_overdue_days = fields.Integer(
+        string="Hold: overdue tolerance (days)",
+        default=30,
+        help="Confirming an order is refused when the customer has an item overdue for more days than this.",
+    )
+
+    @api.constrains(
+        "credit_deposit_percent_low", "credit_deposit_percent_medium", "credit_deposit_percent_high"
+    )
+    def _check_credit_deposit_percents(self):
+        for company in self:
+            percents = (
+                company.credit_deposit_percent_low,
+                company.credit_deposit_percent_medium,
+                company.credit_deposit_percent_high,
+            )
+            if not all(0.0 <= percent <= 100.0 for percent in percents):
+                raise ValidationError(self.env._("Deposit percentages must lie between 0 and 100."))

@@ -35,3 +35,15 @@ class ResConfigSettings(models.TransientModel):
     credit_review_months_critical = fields.Integer(
         related="company_id.credit_review_months_critical", readonly=False
     )
+    # Deposits and credit holds
+    credit_deposit_percent_low = fields.Float(related="company_id.credit_deposit_percent_low", readonly=False)
+    credit_deposit_percent_medium = fields.Float(
+        related="company_id.credit_deposit_percent_medium", readonly=False
+    )
+    credit_deposit_percent_high = fields.Float(
+        related="company_id.credit_deposit_percent_high", readonly=False
+    )
+    credit_deposit_min_amount = fields.Monetary(
+        related="company_id.credit_deposit_min_amount", readonly=False
+    )
+    credit_hold_overdue_days = fields.Integer(related="company_id.credit_hold_overdue_days", readonly=False)

@@ -34,7 +34,14 @@ WARNING_SIGN_FIELDS = (
     "credit_ws_large_order",
 )
 MANAGER_FIELDS = frozenset(
-    {"credit_limit", "use_partner_credit_limit", "credit_risk_override", "credit_risk_override_reason"}
+    {
+        "credit_limit",
+        "use_partner_credit_limit",
+        "credit_risk_override",
+        "credit_risk_override_reason",
+        "credit_on_hold",
+        "credit_hold_reason",
+    }
 )
 # Amounts read by one query each for a whole recordset (see _credit_read_amounts).
 CREDIT_AMOUNT_KEYS = (
@@ -48,6 +55,7 @@ CREDIT_AMOUNT_KEYS = (
     "paid_invoices",
     "late_invoices",
     "sales_12m",
+    "reminders_12m",
 )
 
 
@@ -236,6 +244,11 @@ class ResPartner(models.Model):
         compute="_compute_credit_amounts",
         help="Open receivables / credit sales of the last 12 months x 365.",
     )
+    credit_reminder_count = fields.Integer(
+        string="Reminders (12 months)",
+        compute="_compute_credit_amounts",
+        help="Recovery actions carried out with the customer over the last 12 months.",
+    )
     credit_risk_level = fields.Selection(
         RISK_LEVELS,
         string="Risk Level",
@@ -250,6 +263,35 @@ class ResPartner(models.Model):
     credit_warning_message = fields.Text(string="Credit Warning", compute="_compute_credit_warning_message")
     credit_user_is_controller = fields.Boolean(compute="_compute_credit_user_rights")
     credit_user_is_manager = fields.Boolean(compute="_compute_credit_user_rights")
+
+    # Deposits and order references required on sale orders, per company (see sale_order.py).
+    credit_deposit_custom = fields.Boolean(
+        string="Specific Deposit Rule",
+        company_dependent=True,
+        help="Replace the deposit of the customer's risk level with the rule below.",
+    )
+    credit_deposit_percent = fields.Float(
+        string="Required Deposit (%)", digits=(5, 2), company_dependent=True
+    )
+    # A Float as Odoo's credit_limit: company-dependent fields cannot be Monetary.
+    credit_deposit_min_amount = fields.Float(
+        string="Deposit from Order Amount",
+        digits="Account",
+        company_dependent=True,
+        help="Orders below this total (taxes included, company currency) require no deposit.",
+    )
+    credit_deposit_schedule_id = fields.Many2one(
+        "credit.recovery.deposit.schedule",
+        string="Payment Schedule",
+        company_dependent=True,
+        ondelete="restrict",
+        help="Payments at order, during the work and at delivery; the part due at order is the deposit.",
+    )
+    credit_require_order_reference = fields.Boolean(
+        string="Requires a Signed Quotation or PO Reference",
+        company_dependent=True,
+        help="Orders are confirmed only with the customer's purchase order reference or an online signature.",
+    )
 
     @api.depends_context("uid")
     def _compute_credit_user_rights(self):
@@ -305,6 +347,7 @@ class ResPartner(models.Model):
             partner.credit_avg_days_late = values.get("avg_days_late") or 0.0
             partner.credit_late_invoice_ratio = 100.0 * values.get("late_invoices", 0) / paid if paid else 0.0
             partner.credit_dso = max(receivable - unreconciled, 0.0) / sales * 365.0 if sales > 0 else 0.0
+            partner.credit_reminder_count = values.get("reminders_12m", 0)
 
     @api.depends_context("company", "credit_recovery_date")
     @api.depends(
@@ -824,6 +867,24 @@ class ResPartner(models.Model):
         )
         for partner_id, amount in cr.fetchall():
             result[partner_id]["sales_12m"] = amount or 0.0
+        # Reminders sent over the last 12 months.
+        reminders = (
+            self.env["credit.recovery.action"]
+            .sudo()
+            ._read_group(  # counts only, for any reader
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", partner_ids),
+                    ("state", "=", "done"),
+                    ("date", ">", params["year_ago"]),
+                    ("date", "<=", today),
+                ],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner, count in reminders:
+            result[partner.id]["reminders_12m"] = count
         return result
 
     def _credit_recovery_promised(self, date):
@@ -838,6 +899,45 @@ class ResPartner(models.Model):
             ["partner_id"],
         )
         return self.browse([partner.id for [partner] in groups])
+
+    def _credit_recovery_in_plan(self):
+        """The customers among ``self`` with a signed payment plan still running."""
+        groups = self.env["credit.recovery.plan"]._read_group(
+            [
+                ("partner_id", "in", self.ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "=", "running"),
+            ],
+            ["partner_id"],
+        )
+        return self.browse([partner.id for [partner] in groups])
+
+    def action_credit_log_call(self):
+        """Log a call with this customer."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_credit_recovery.credit_recovery_call_wizard_action"
+        )
+        action["context"] = {
+            "default_partner_id": self.commercial_partner_id.id,
+            "default_contact_id": self.id,
+        }
+        return action
+
+    def action_credit_recovery_history(self):
+        """The customer's recovery actions, newest first."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_credit_recovery.credit_recovery_action_action"
+        )
+        action.update(
+            {
+                "domain": [("partner_id", "=", self.commercial_partner_id.id)],
+                "context": {"default_partner_id": self.commercial_partner_id.id},
+                "name": self.env._("Recovery of %(customer)s", customer=self.commercial_partner_id.name),
+            }
+        )
+        return action
 
     def _credit_recovery_letter_contact(self):
         """Who reminders are addressed to: the invoicing contact of the customer, else the customer."""

@@ -1,0 +1,5 @@
+from . import test_credit_profile
+from . import test_dunning
+from . import test_sale_credit
+from . import test_security
+from . import test_tour

@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 from unittest.mock import patch
 
@@ -92,6 +93,8 @@ class TestDunningRun(CreditRecoveryCommon):
         notice.with_user(self.credit_manager).action_validate()
         self.assertEqual(notice.state, "draft")
         self.assertTrue(self.customer.credit_on_hold)
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.with_context(credit_recovery_date=day(45)).credit_reminder_count, 3)
         notice.registered_number = "1A 123 456 7890 1"
         notice.action_record_registered_mail()
         self.assertEqual(notice.state, "done")
@@ -244,6 +247,29 @@ class TestDunningRun(CreditRecoveryCommon):
         self.customer.with_user(self.credit_controller).credit_collective_proceeding = "receivership"
         self.assertFalse(self._run(20))
 
+    def test_factored_and_excluded_invoices_are_left_alone(self):
+        factored = self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
+        excluded = self._invoice(self.customer, 2000.0, "2026-03-01", due_date=DUE)
+        factor = self.env["res.partner"].create({"name": "Affacturage du Nord", "is_company": True})
+        factored.credit_factor_id = factor
+        factored.action_credit_recovery_assign_factor()
+        wizard = (
+            self.env["credit.recovery.exclude.wizard"]
+            .with_user(self.credit_controller)
+            .create({"move_ids": [Command.set(excluded.ids)], "reason": "Settled with the director"})
+        )
+        wizard.action_exclude()
+        self.assertTrue(excluded.credit_recovery_excluded)
+        self.assertFalse(self._run(3))
+        self.assertIn(factored, self.env["account.move"].search([("credit_factored", "=", True)]))
+        excluded.with_user(self.credit_controller).action_credit_recovery_include()
+        action = self._run(4)
+        self.assertEqual(action.line_ids.move_id, excluded)
+        with self.assertRaises(AccessError):
+            self.env["credit.recovery.exclude.wizard"].with_user(self.invoicing_user).create(
+                {"move_ids": [Command.set(excluded.ids)], "reason": "x"}
+            )
+
     def test_letter_renders(self):
         self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
         self._run(3)
@@ -313,7 +339,14 @@ class TestCallsAndPlans(CreditRecoveryCommon):
         confirmation = self.customer.message_ids.filtered(lambda message: message.message_type == "comment")
         self.assertEqual(len(confirmation), 1)
         self.assertIn(self.customer, confirmation.partner_ids)
-        self.assertIn("1 200,00", confirmation.body.replace("\xa0", " "))
+        self.assertIn("1 200,00", re.sub(r"\s|&nbsp;", " ", str(confirmation.body)), confirmation.body)
+        self.assertEqual(call.promise_ids, promise)
+        self.assertEqual(call.next_call_date, day(13))
+        report = self.env.ref("account_credit_recovery.action_report_credit_recovery_call_confirmation")
+        html = report._render_qweb_html(report.id, call.ids)[0].decode()
+        self.assertIn("12/04/2026", html)
+        self.assertIn("13/04/2026", html)
+        self.assertIn(self.invoice.name, html)
         # The promise pauses the run until its date.
         self.assertFalse(self._run(7))
 

@@ -1,0 +1,4 @@
+from . import credit_recovery_hold_wizard
+from . import credit_recovery_deposit_lift_wizard
+from . import credit_recovery_call_wizard
+from . import credit_recovery_exclude_wizard

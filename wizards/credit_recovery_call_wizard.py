@@ -84,7 +84,9 @@ class CreditRecoveryCallWizard(models.TransientModel):
         summary = self._summary(promise)
         customer.message_post(body=summary, subtype_xmlid="mail.mt_note")
         if self.action_id:
-            self.action_id.write({"outcome": summary.striptags(), "state": "done"})
+            self.action_id.write(
+                {"outcome": summary.striptags(), "state": "done", "next_call_date": self.next_call_date}
+            )
             self.action_id.activity_ids.filtered(
                 lambda activity: activity.activity_type_id == self.env.ref("mail.mail_activity_data_call")
             ).action_feedback(feedback=summary.striptags())
@@ -96,7 +98,10 @@ class CreditRecoveryCallWizard(models.TransientModel):
             user_id=self.env.user.id,
         )
         if self.outcome == "voicemail" or self.send_confirmation:
-            self._send_written_follow_up(customer)
+            sent = self._send_written_follow_up(customer)
+            if not sent and self.action_id and self.outcome == "reached":
+                # No e-mail address: the confirmation goes by letter.
+                return self.action_id.action_print_call_confirmation()
         return {"type": "ir.actions.act_window_close"}
 
     def _summary(self, promise):
@@ -139,8 +144,9 @@ class CreditRecoveryCallWizard(models.TransientModel):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-            return
+            return False
         lang = contact.lang or customer.lang
+
         currency = self.currency_id.with_context(lang=lang)
         values = {
             "promise_amount": currency.format(self.promise_amount) if self.promise_amount else "",
@@ -159,3 +165,4 @@ class CreditRecoveryCallWizard(models.TransientModel):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
+        return True
