@@ -10,3 +10,7 @@ from . import credit_recovery_promise
 from . import credit_recovery_plan
 from . import credit_recovery_run
 from . import account_move_dunning
+from . import credit_recovery_proof
+from . import credit_recovery_dispute
+from . import account_move_proof
+from . import credit_recovery_demo

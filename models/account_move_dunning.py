@@ -45,8 +45,8 @@ class AccountMove(models.Model):
         return True
 
     def _credit_recovery_blocked(self):
-        """The invoices among ``self`` that the dunning run must not chase today."""
-        return self.browse()
+        """The invoices among ``self`` that the dunning run must not chase today: those in dispute."""
+        return self.filtered("credit_in_dispute")
 
     def action_credit_recovery_assign_factor(self):
         for move in self:

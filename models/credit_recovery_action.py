@@ -67,6 +67,10 @@ class CreditRecoveryAction(models.Model):
     printed = fields.Boolean(help="The letter was printed (or downloaded) for posting.")
     outcome = fields.Text(help="What came out of the contact: the customer's answer, a promise, a dispute...")
     next_call_date = fields.Date(string="Next Call", help="The call back agreed with the customer.")
+    pre_due = fields.Boolean(
+        related="level_id.pre_due",
+        help="A call before the due date, to check the invoice is approved for payment.",
+    )
     promise_ids = fields.One2many("credit.recovery.promise", "action_id", string="Promises")
     registered_number = fields.Char(string="Registered Mail Number", tracking=True)
     registered_date = fields.Date(string="Posted On", tracking=True)
@@ -122,6 +126,14 @@ class CreditRecoveryAction(models.Model):
             "default_contact_id": self.contact_id.id or self.partner_id.id,
         }
         return action
+
+    def action_record_bon_a_payer(self):
+        """Pre-due calls: record the customer's bon à payer on the invoice being called about."""
+        self.ensure_one()
+        moves = self.line_ids.move_id
+        if len(moves) != 1:
+            raise UserError(self.env._("Record the bon à payer from each invoice's form."))
+        return moves.action_credit_bap()
 
     def action_print_call_confirmation(self):
         """The letter confirming what was agreed on the phone."""

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 CHANNELS = [
     ("phone", "Phone Call"),
@@ -62,12 +62,14 @@ class CreditRecoveryLevel(models.Model):
         sanitize_style=True,
         help="The body of the letter and e-mail of this level, before the list of items.",
     )
+    pre_due = fields.Boolean(string="Before the Due Date", compute="_compute_pre_due")
     call_script = fields.Text(
         string="Call Script",
         translate=True,
         help="Suggested opening for the credit controller's call.",
     )
 
-    def _is_pre_due(self):
-        self.ensure_one()
-        return self.delay_days < 0
+    @api.depends("delay_days")
+    def _compute_pre_due(self):
+        for level in self:
+            level.pre_due = level.delay_days < 0

@@ -215,3 +215,25 @@ class ResCompany(models.Model):
             )
             if not all(0.0 <= percent <= 100.0 for percent in percents):
                 raise ValidationError(self.env._("Deposit percentages must lie between 0 and 100."))
+
+    # Indisputable invoices (see account_move_proof.py).
+    credit_presend_mode = fields.Selection(
+        [("warn", "Warn"), ("block", "Block")],
+        string="Pre-send check",
+        default="warn",
+        required=True,
+        help="Warn: invoices with issues can still be sent. Block: they are sent or printed only once fixed, "
+        "or when a Credit Controller overrides the check with a reason.",
+    )
+    credit_bap_days_before_due = fields.Integer(
+        string="Bon à payer: days before due date",
+        default=15,
+        help="Days before the due date when the credit controller asks the customer whether it approved the "
+        "invoice for payment.",
+    )
+    credit_bap_min_amount = fields.Monetary(
+        string="Bon à payer: from invoice amount",
+        currency_field="currency_id",
+        default=5000.0,
+        help="Only invoices of at least this amount (taxes included, company currency) are checked.",
+    )

@@ -293,6 +293,34 @@ class ResPartner(models.Model):
         help="Orders are confirmed only with the customer's purchase order reference or an online signature.",
     )
 
+    # Indisputable invoices (see account_move_proof.py): what the customer requires, who does what there.
+    credit_require_order_ref = fields.Boolean(
+        related="credit_require_order_reference",
+        readonly=False,
+        string="Requires its Order Reference on Invoices",
+        help="Invoices are sent only with the customer's order reference (on the invoice or its sale order).",
+    )
+    credit_require_delivery_proof = fields.Boolean(
+        string="Requires a Proof of Delivery",
+        company_dependent=True,
+        help="Invoices are sent only with a signed delivery note, an acceptance report or the customer's e-mail "
+        "confirming receipt.",
+    )
+    credit_require_signed_order = fields.Boolean(
+        string="Requires a Signed Order",
+        company_dependent=True,
+        help="Invoices are sent only with the order or quotation signed by a person who can bind the customer.",
+    )
+    credit_contact_role = fields.Selection(
+        [
+            ("invoice_approver", "Approves Invoices for Payment"),
+            ("accountant", "Accountant"),
+            ("legal_signatory", "Legal Signatory"),
+        ],
+        string="Credit Role",
+        help="Who the credit controller calls for the bon à payer, the payments, the formal letters.",
+    )
+
     @api.depends_context("uid")
     def _compute_credit_user_rights(self):
         user = self.env.user
@@ -940,11 +968,9 @@ class ResPartner(models.Model):
         return action
 
     def _credit_recovery_letter_contact(self):
-        """Who reminders are addressed to: the invoicing contact of the customer, else the customer."""
+        """Who reminders are addressed to: the customer's accountant, else its invoicing address."""
         self.ensure_one()
-        commercial = self.commercial_partner_id
-        invoice_contacts = commercial.child_ids.filtered(lambda contact: contact.type == "invoice")
-        return invoice_contacts[:1] or commercial
+        return self._credit_recovery_contact("accountant")
 
     def _credit_notify_level_change(self):
         """Tell the salesperson when the customer's risk level changed since they were last told."""
@@ -1021,3 +1047,19 @@ class ResPartner(models.Model):
                     user_id=user.id,
                 )
         return True
+
+    def _credit_recovery_contact(self, role):
+        """The contact of the customer for ``role`` (invoice_approver, accountant, legal_signatory).
+
+        Falls back to the legal representative for the legal signatory, then to the invoice address, then
+        to the customer itself. Dunning calls and letters address it.
+        """
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        contacts = commercial.child_ids.filtered(lambda contact: contact.credit_contact_role == role)
+        if contacts:
+            return contacts[:1]
+        if role == "legal_signatory" and commercial.credit_legal_representative_id:
+            return commercial.credit_legal_representative_id
+        invoice_contacts = commercial.child_ids.filtered(lambda contact: contact.type == "invoice")
+        return invoice_contacts[:1] or commercial

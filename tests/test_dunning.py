@@ -99,6 +99,27 @@ class TestDunningRun(CreditRecoveryCommon):
         notice.action_record_registered_mail()
         self.assertEqual(notice.state, "done")
 
+    def test_pre_due_call_records_the_bon_a_payer(self):
+        invoice = self._invoice(self.customer, 5000.0, "2026-03-01", due_date=DUE)
+        call = self._run(-15)
+        self.assertTrue(call.pre_due)
+        action = call.with_user(self.credit_controller).action_record_bon_a_payer()
+        wizard = (
+            self.env["credit.recovery.bap.wizard"]
+            .with_user(self.credit_controller)
+            .with_context(action["context"])
+            .create({"answer": "approved"})
+        )
+        wizard.action_confirm()
+        self.assertEqual(invoice.credit_bap_state, "approved")
+        # The proof module's own bon-à-payer reminder leaves this company to its dunning policy.
+        with freeze_time(day(-14)):
+            self.env["account.move"]._cron_credit_bon_a_payer()
+        bap_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_bap")
+        self.assertFalse(
+            invoice.activity_ids.filtered(lambda activity: activity.activity_type_id == bap_type)
+        )
+
     def test_small_invoices_skip_the_pre_due_call(self):
         self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
         self.assertFalse(self._run(-15))
@@ -269,6 +290,18 @@ class TestDunningRun(CreditRecoveryCommon):
             self.env["credit.recovery.exclude.wizard"].with_user(self.invoicing_user).create(
                 {"move_ids": [Command.set(excluded.ids)], "reason": "x"}
             )
+
+    def test_disputed_invoice_is_not_reminded(self):
+        disputed = self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
+        dispute = self.env["credit.recovery.dispute"].create(
+            {"move_id": disputed.id, "reason": "quantity", "amount_disputed": 600.0}
+        )
+        self.assertTrue(disputed.credit_in_dispute)
+        self.assertFalse(self._run(3))
+        with freeze_time(day(5)):
+            dispute.with_user(self.credit_controller).action_reject()
+        self.assertFalse(disputed.credit_in_dispute)
+        self.assertEqual(self._run(6).line_ids.move_id, disputed)
 
     def test_letter_renders(self):
         self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
