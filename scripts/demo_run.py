@@ -12,7 +12,9 @@ def main():
     parser.add_argument("--database", required=True)
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--output", required=True)
-    parser.add_argument("--base-url", required=True, help="Where the running server serves the report styles.")
+    parser.add_argument(
+        "--base-url", required=True, help="Where the running server serves the report styles."
+    )
     args = parser.parse_args()
     odoo.tools.config.parse_config(
         ["-d", args.database, f"--addons-path={args.addons_path}", "--log-level=warn"]
