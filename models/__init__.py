@@ -14,3 +14,4 @@ from . import credit_recovery_proof
 from . import credit_recovery_dispute
 from . import account_move_proof
 from . import credit_recovery_demo
+from . import ir_actions_report

@@ -17,7 +17,7 @@ def main():
     )
     args = parser.parse_args()
     odoo.tools.config.parse_config(
-        ["-d", args.database, f"--addons-path={args.addons_path}", "--log-level=warn"]
+        ["-d", args.database, f"--addons-path={args.addons_path}", "--log-level=error"]
     )
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:

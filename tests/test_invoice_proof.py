@@ -206,6 +206,10 @@ class TestInvoiceProof(CreditRecoveryCommon):
             invoice.action_print_pdf()
         with self.assertRaises(UserError):
             invoice.action_invoice_download_pdf()
+        # The Print menu renders the report directly: blocked too.
+        report = self.env.ref("account.account_invoices")
+        with self.assertRaises(UserError):
+            report.with_context(force_report_rendering=True)._render_qweb_pdf(report.report_name, invoice.ids)
         # A plain invoicing user cannot override.
         with self.assertRaises(AccessError):
             invoice.action_credit_presend_override()
