@@ -107,7 +107,7 @@ class TestDunningRun(CreditRecoveryCommon):
         wizard = (
             self.env["credit.recovery.bap.wizard"]
             .with_user(self.credit_controller)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"answer": "approved"})
         )
         wizard.action_confirm()
