@@ -1,6 +1,7 @@
 """Build a receivable book for the benchmark, or measure the module on it (see scripts/bench.sh)."""
 
 import argparse
+import os
 import random
 import statistics
 import time
@@ -10,8 +11,8 @@ import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.tools import SQL
 
-CUSTOMERS = 2000
-INVOICES = 20000
+CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", 2000))
+INVOICES = int(os.environ.get("BENCH_INVOICES", 20000))
 BATCH = 500
 CONTEXT = {
     "tracking_disable": True,
@@ -112,7 +113,7 @@ def build(registry):
 
 
 def _pay(env, company, payments, today, started):
-    """Payments as journal entries on the outstanding receipts account, reconciled with the invoices."""
+    """Payments as bank journal entries, reconciled with the invoices."""
     journal = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
     outstanding = (
         journal.inbound_payment_method_line_ids[:1].payment_account_id
