@@ -7,7 +7,7 @@ DEMO_PENDING = "account_credit_recovery.demo_book_pending"
 PAID_HISTORY = [
     ("partner_on_time_demo", 1800.0, 150, 30, -3),
     ("partner_on_time_demo", 2400.0, 110, 30, -1),
-    ("partner_on_time_demo", 950.0, 75, 30, 0),
+    ("partner_on_time_demo", 950.0, 75, 30, -2),
     ("partner_late_payer_demo", 3200.0, 160, 30, 12),
     ("partner_late_payer_demo", 1500.0, 120, 30, 8),
     ("partner_late_payer_demo", 2750.0, 85, 30, 15),
@@ -200,12 +200,29 @@ class CreditRecoveryDemo(models.AbstractModel):
         plan.date_signed = today - relativedelta(days=10)
         plan.action_sign()
         pay(planned, today - relativedelta(days=10), amount=plan.instalment_ids.sorted("date")[0].amount)
-        # Third reminder sent 10 days ago: today's run proposes the formal notice, to validate.
+        # 36 days overdue, reminded at J+7, J+14 and J+21 (letter): today's run proposes the formal
+        # notice, to validate by a Credit Manager. Its new quotation cannot be confirmed on credit.
         bernard = customers["partner_formal_notice_demo"]
-        notice = invoice(bernard, 7400.0, 61, 30)
-        notice.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable"
-        ).credit_recovery_level_id = by_delay[21]
+        notice = invoice(bernard, 7400.0, 66, 30)
+        notice_line = notice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        for delay in (7, 14, 21):
+            level = by_delay[delay]
+            env["credit.recovery.action"].create(
+                {
+                    "partner_id": bernard.id,
+                    "company_id": company.id,
+                    "level_id": level.id,
+                    "channel": level.channel,
+                    "state": "done",
+                    "date": notice.invoice_date_due + relativedelta(days=delay),
+                    "user_id": admin.id,
+                    "line_ids": [Command.set(notice_line.ids)],
+                    "amount_due": notice.amount_residual,
+                    "amount_overdue": notice.amount_residual,
+                    "printed": level.channel == "letter",
+                }
+            )
+        notice_line.credit_recovery_level_id = by_delay[21]
         env["sale.order"].create(
             {
                 "partner_id": bernard.id,
@@ -215,6 +232,18 @@ class CreditRecoveryDemo(models.AbstractModel):
                 ],
             }
         )
+        # A good customer's order, confirmed: it counts in its exposure until invoiced.
+        order = env["sale.order"].create(
+            {
+                "partner_id": customers["partner_on_time_demo"].id,
+                "company_id": company.id,
+                "client_order_ref": "BC-2026-0417",
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": 2, "price_unit": 1450.0})
+                ],
+            }
+        )
+        order.action_confirm()
         # A consumer, 15 days late.
         invoice(customers["partner_consumer_demo"], 850.0, 45, 30)
         # In receivership: the run leaves it alone, the claim goes to the mandataire.

@@ -113,9 +113,10 @@ class TestDispute(CreditRecoveryCommon):
         message = self.invoice.message_ids.filtered(lambda message: approver in message.partner_ids)
         self.assertEqual(len(message), 1)
         self.assertEqual(message.message_type, "comment")
-        self.assertIn("Not Delivered", message.body)
+        # The customer is told in its language (French here).
+        self.assertIn("Non livré", message.body)
         self.assertIn("signed on 2026-02-27", message.body)
-        self.assertIn("could not accept it", message.body)
+        self.assertIn("ne pouvons pas l'accepter", message.body)
         with self.assertRaises(UserError):
             dispute.with_user(self.credit_controller).action_reject()
 
