@@ -15,3 +15,6 @@ from . import credit_recovery_dispute
 from . import account_move_proof
 from . import credit_recovery_demo
 from . import ir_actions_report
+from . import credit_recovery_aged_balance
+from . import credit_recovery_dashboard
+from . import credit_recovery_forecast

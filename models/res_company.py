@@ -237,3 +237,32 @@ class ResCompany(models.Model):
         default=5000.0,
         help="Only invoices of at least this amount (taxes included, company currency) are checked.",
     )
+
+    # Aged balance (see credit_recovery_aged_balance.py): upper limits, in days overdue, of the buckets.
+    credit_aged_bucket_1 = fields.Integer(string="Aged balance: bucket 1 up to (days)", default=30)
+    credit_aged_bucket_2 = fields.Integer(string="Aged balance: bucket 2 up to (days)", default=60)
+    credit_aged_bucket_3 = fields.Integer(string="Aged balance: bucket 3 up to (days)", default=90)
+    credit_aged_bucket_4 = fields.Integer(string="Aged balance: bucket 4 up to (days)", default=120)
+
+    @api.constrains(
+        "credit_aged_bucket_1", "credit_aged_bucket_2", "credit_aged_bucket_3", "credit_aged_bucket_4"
+    )
+    def _check_credit_aged_buckets(self):
+        for company in self:
+            limits = company._credit_aged_bucket_limits()
+            if limits[0] < 1 or any(limits[index] >= limits[index + 1] for index in range(len(limits) - 1)):
+                raise ValidationError(
+                    self.env._(
+                        "The aged balance buckets must be positive numbers of days, each above the last."
+                    )
+                )
+
+    def _credit_aged_bucket_limits(self):
+        """Upper limits, in days overdue, of the first four aged balance buckets."""
+        self.ensure_one()
+        return (
+            self.credit_aged_bucket_1,
+            self.credit_aged_bucket_2,
+            self.credit_aged_bucket_3,
+            self.credit_aged_bucket_4,
+        )

@@ -5,3 +5,5 @@ from . import test_security
 from . import test_tour
 from . import test_invoice_proof
 from . import test_dispute
+from . import test_reporting
+from . import test_dashboard_tour

@@ -1,1 +1,2 @@
 from . import payment_terms
+from . import aging

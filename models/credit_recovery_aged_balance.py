@@ -1,0 +1,635 @@
+import io
+from datetime import timedelta
+
+import xlsxwriter
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import aging
+from .res_company import RISK_LEVELS
+
+BUCKET_FIELDS = aging.BUCKET_KEYS
+DSO_MONTHS = 12
+# How far back the countback may walk before giving up (a customer who owes more than this many
+# months of its sales has a DSO of at least this many months).
+COUNTBACK_MAX_MONTHS = 36
+
+
+class CreditRecoveryAgedBalanceWizard(models.TransientModel):
+    """The receivable book at a date: aged balance per customer, DSO and the book's indicators."""
+
+    _name = "credit.recovery.aged.balance.wizard"
+    _description = "Aged Receivable Balance"
+    _check_company_auto = True
+
+    date = fields.Date(string="At Date", required=True, default=fields.Date.context_today)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        ondelete="cascade",
+        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    salesperson_id = fields.Many2one("res.users", string="Salesperson", ondelete="cascade")
+    controller_id = fields.Many2one("res.users", string="Credit Controller", ondelete="cascade")
+    risk_level = fields.Selection(RISK_LEVELS, string="Risk Level")
+    line_ids = fields.One2many("credit.recovery.aged.balance.line", "wizard_id", string="Customers")
+    dso_line_ids = fields.One2many("credit.recovery.dso.line", "wizard_id", string="DSO per Month")
+    computed = fields.Boolean(readonly=True)
+    bucket_legend = fields.Char(compute="_compute_bucket_legend")
+    total_not_due = fields.Monetary(string="Not Due", compute="_compute_totals")
+    total_bucket_1 = fields.Monetary(string="Period 1", compute="_compute_totals")
+    total_bucket_2 = fields.Monetary(string="Period 2", compute="_compute_totals")
+    total_bucket_3 = fields.Monetary(string="Period 3", compute="_compute_totals")
+    total_bucket_4 = fields.Monetary(string="Period 4", compute="_compute_totals")
+    total_bucket_5 = fields.Monetary(string="Older", compute="_compute_totals")
+    total_overdue = fields.Monetary(string="Overdue", compute="_compute_totals")
+    total = fields.Monetary(string="Total", compute="_compute_totals")
+    dso_countback = fields.Float(
+        string="DSO (countback)",
+        digits=(16, 1),
+        readonly=True,
+        help="Days of sales outstanding by the countback method: the receivable is matched against the "
+        "sales of each month, newest first, until exhausted.",
+    )
+    dso_simple = fields.Float(
+        string="DSO (simple, 12 months)",
+        digits=(16, 1),
+        readonly=True,
+        help="Receivable at the date / sales (taxes included) of the last 12 months x days of these 12 months.",
+    )
+    overdue_ratio = fields.Float(string="Overdue Ratio (%)", digits=(16, 1), readonly=True)
+    over_90_share = fields.Float(string="Over 90 Days (%)", digits=(16, 1), readonly=True)
+    avg_days_late = fields.Float(
+        string="Average Days Late",
+        digits=(16, 1),
+        readonly=True,
+        help="Days between due date and payment over the 12 months before the date, weighted by the amount paid.",
+    )
+
+    @api.depends("company_id")
+    def _compute_bucket_legend(self):
+        for wizard in self:
+            labels = wizard._bucket_labels()
+            wizard.bucket_legend = ", ".join(
+                self.env._("%(period)s: %(label)s", period=period, label=label)
+                for period, label in zip(
+                    [
+                        self.env._("Period 1"),
+                        self.env._("Period 2"),
+                        self.env._("Period 3"),
+                        self.env._("Period 4"),
+                        self.env._("Older"),
+                    ],
+                    labels[1:],
+                    strict=True,
+                )
+            )
+
+    @api.depends("line_ids.total")
+    def _compute_totals(self):
+        for wizard in self:
+            for key in BUCKET_FIELDS:
+                wizard[f"total_{key}"] = sum(wizard.line_ids.mapped(key))
+            wizard.total_overdue = sum(wizard.line_ids.mapped("overdue"))
+            wizard.total = sum(wizard.line_ids.mapped("total"))
+
+    # Actions
+
+    def action_compute(self):
+        """Compute the aged balance and indicators at the wizard's date."""
+        for wizard in self:
+            wizard._fill()
+        return False
+
+    def action_open_lines(self):
+        """The customers of the aged balance, as a list, pivot or graph."""
+        self.ensure_one()
+        if not self.computed:
+            self._fill()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_credit_recovery.credit_recovery_aged_balance_line_action"
+        )
+        action["domain"] = [("wizard_id", "=", self.id)]
+        action["name"] = self.env._("Aged Balance at %(date)s", date=fields.Date.to_string(self.date))
+        return action
+
+    def action_print_pdf(self):
+        self.ensure_one()
+        if not self.computed:
+            self._fill()
+        return self.env.ref("account_credit_recovery.credit_recovery_aged_balance_report").report_action(self)
+
+    def action_export_xlsx(self):
+        """Export the aged balance as an Excel workbook, downloaded through an attachment."""
+        self.ensure_one()
+        if not self.computed:
+            self._fill()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._("aged_balance_%(date)s.xlsx", date=fields.Date.to_string(self.date)),
+                "raw": self._export_xlsx(),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    # Business logic
+
+    def _bucket_labels(self):
+        """Column labels: not due, then each overdue bucket with its days."""
+        self.ensure_one()
+        labels = [self.env._("Not Due")]
+        for low, high in aging.bucket_bounds(self.company_id._credit_aged_bucket_limits()):
+            if high is None:
+                labels.append(self.env._("Over %(days)s days", days=low - 1))
+            else:
+                labels.append(self.env._("%(low)s-%(high)s days", low=low, high=high))
+        return labels
+
+    def _filtered_partner_ids(self):
+        """Ids of the customers matching the filters, or None when no filter is set."""
+        self.ensure_one()
+        domain = []
+        if self.salesperson_id:
+            domain.append(("user_id", "=", self.salesperson_id.id))
+        if self.controller_id:
+            domain.append(("credit_controller_id", "=", self.controller_id.id))
+        if self.risk_level:
+            domain.append(("credit_risk_level", "=", self.risk_level))
+        if not domain:
+            return None
+        partners = (
+            self.env["res.partner"]
+            .with_company(self.company_id)
+            .with_context(active_test=False)
+            .search([*domain, ("parent_id", "=", False)])
+        )
+        return partners.ids
+
+    def _fill(self):
+        """Replace the lines with the aged balance at the date, and compute the indicators."""
+        self.ensure_one()
+        company = self.company_id
+        partner_ids = self._filtered_partner_ids()
+        rows = self._compute_aged_balance(self.date, company, partner_ids=partner_ids)
+        dso = self._compute_dso(self.date, company, partner_ids=partner_ids)
+        late = self._compute_days_late(self.date, company, partner_ids=partner_ids)
+        self.line_ids.unlink()
+        self.dso_line_ids.unlink()
+        self.env["credit.recovery.aged.balance.line"].create(
+            [
+                {
+                    "wizard_id": self.id,
+                    "partner_id": row["partner_id"],
+                    **{key: row[key] for key in BUCKET_FIELDS},
+                    "dso": dso["partners"].get(row["partner_id"], 0.0),
+                    "avg_days_late": late["partners"].get(row["partner_id"], 0.0),
+                }
+                for row in rows
+            ]
+        )
+        self.env["credit.recovery.dso.line"].create(
+            [
+                {"wizard_id": self.id, **values}
+                for values in self._compute_dso_series(self.date, company, partner_ids=partner_ids)
+            ]
+        )
+        total = sum(row["total"] for row in rows)
+        overdue = sum(row["total"] - row["not_due"] for row in rows)
+        over_90 = sum(row["over_90"] for row in rows)
+        self.write(
+            {
+                "computed": True,
+                "dso_countback": dso["countback"],
+                "dso_simple": dso["simple"],
+                "overdue_ratio": 100.0 * overdue / total if total else 0.0,
+                "over_90_share": 100.0 * over_90 / total if total else 0.0,
+                "avg_days_late": late["company"],
+            }
+        )
+
+    def _open_items_sql(self, date, company, partner_ids=None):
+        """SQL of the receivable items open at ``date``: id, partner_id, days overdue and residual at that date.
+
+        The residual at the date is the balance minus the partial reconciliations made by then (both of
+        their items dated on or before it, so ``max_date`` <= date); items dated after are left out.
+        """
+        partner_filter = SQL()
+        if partner_ids is not None:
+            partner_filter = SQL("AND aml.partner_id = ANY(%s)", list(partner_ids))
+        return SQL(
+            """
+            WITH debits AS (
+                SELECT debit_move_id AS line_id, SUM(amount) AS amount
+                  FROM account_partial_reconcile
+                 WHERE max_date <= %(date)s
+              GROUP BY debit_move_id
+            ), credits AS (
+                SELECT credit_move_id AS line_id, SUM(amount) AS amount
+                  FROM account_partial_reconcile
+                 WHERE max_date <= %(date)s
+              GROUP BY credit_move_id
+            ), items AS (
+                SELECT aml.id,
+                       aml.partner_id,
+                       %(date)s::date - COALESCE(aml.date_maturity, aml.date) AS days,
+                       aml.balance - COALESCE(debits.amount, 0) + COALESCE(credits.amount, 0) AS residual
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+             LEFT JOIN debits ON debits.line_id = aml.id
+             LEFT JOIN credits ON credits.line_id = aml.id
+                 WHERE aml.company_id = %(company)s
+                   AND aml.parent_state = 'posted'
+                   AND aml.date <= %(date)s
+                   AND account.account_type = 'asset_receivable'
+                   %(partner_filter)s
+            )
+            """,
+            date=date,
+            company=company.id,
+            partner_filter=partner_filter,
+        )
+
+    def _flush_book(self):
+        self.env["account.move.line"].flush_model(
+            ["partner_id", "company_id", "account_id", "parent_state", "date", "date_maturity", "balance"]
+        )
+        self.env["account.partial.reconcile"].flush_model(
+            ["debit_move_id", "credit_move_id", "amount", "max_date"]
+        )
+        self.env["account.move"].flush_model(
+            [
+                "move_type",
+                "state",
+                "company_id",
+                "invoice_date",
+                "commercial_partner_id",
+                "amount_total_signed",
+            ]
+        )
+
+    @api.model
+    def _compute_aged_balance(self, date, company, partner_ids=None):
+        """Aged balance of the whole receivable book of ``company`` at ``date``, in one query.
+
+        Returns one dict per customer (``partner_id`` may be None for items without one) with the keys
+        not_due, bucket_1 ... bucket_5 (limits from the company's settings), total and over_90, in
+        company currency, ordered by customer name. The bench times this method.
+        """
+        self._flush_book()
+        limits = company._credit_aged_bucket_limits()
+        query = SQL(
+            """
+            %(items)s
+            SELECT items.partner_id,
+                   COALESCE(SUM(residual) FILTER (WHERE days <= 0), 0),
+                   COALESCE(SUM(residual) FILTER (WHERE days > 0 AND days <= %(l1)s), 0),
+                   COALESCE(SUM(residual) FILTER (WHERE days > %(l1)s AND days <= %(l2)s), 0),
+                   COALESCE(SUM(residual) FILTER (WHERE days > %(l2)s AND days <= %(l3)s), 0),
+                   COALESCE(SUM(residual) FILTER (WHERE days > %(l3)s AND days <= %(l4)s), 0),
+                   COALESCE(SUM(residual) FILTER (WHERE days > %(l4)s), 0),
+                   SUM(residual),
+                   COALESCE(SUM(residual) FILTER (WHERE days > 90), 0)
+              FROM items
+         LEFT JOIN res_partner partner ON partner.id = items.partner_id
+             WHERE residual != 0
+          GROUP BY items.partner_id, partner.name
+            HAVING SUM(ABS(residual)) != 0
+          ORDER BY partner.name, items.partner_id
+            """,
+            items=self._open_items_sql(date, company, partner_ids),
+            l1=limits[0],
+            l2=limits[1],
+            l3=limits[2],
+            l4=limits[3],
+        )
+        self.env.cr.execute(query)
+        round_amount = company.currency_id.round
+        keys = ("partner_id", *BUCKET_FIELDS, "total", "over_90")
+        return [
+            {
+                key: (value if key == "partner_id" else round_amount(float(value)))
+                for key, value in zip(keys, row, strict=True)
+            }
+            for row in self.env.cr.fetchall()
+        ]
+
+    @api.model
+    def _aged_balance_item_ids(self, date, company, partner_ids=None):
+        """Ids of the receivable items open at ``date`` (the drill-down of the aged balance)."""
+        self._flush_book()
+        self.env.cr.execute(
+            SQL(
+                "%s SELECT id FROM items WHERE residual != 0 ORDER BY id",
+                self._open_items_sql(date, company, partner_ids),
+            )
+        )
+        return [item_id for (item_id,) in self.env.cr.fetchall()]
+
+    @api.model
+    def _read_sales_and_receivables(self, date, company, months, partner_ids=None):
+        """Monthly sales (taxes included, credit notes deducted) and receivable balances, per customer.
+
+        Returns (periods, sales, receivable): ``periods`` the monthly periods walking back from ``date``
+        (see aging.month_periods), ``sales`` {partner_id: {period_index: amount}} and ``receivable``
+        {partner_id: balance at ``date``}.
+        """
+        self._flush_book()
+        periods = aging.month_periods(date, months)
+        partner_filter = SQL()
+        line_filter = SQL()
+        if partner_ids is not None:
+            partner_filter = SQL("AND move.commercial_partner_id = ANY(%s)", list(partner_ids))
+            line_filter = SQL("AND aml.partner_id = ANY(%s)", list(partner_ids))
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT move.commercial_partner_id,
+                       (EXTRACT(YEAR FROM %(date)s::date) - EXTRACT(YEAR FROM move.invoice_date)) * 12
+                           + EXTRACT(MONTH FROM %(date)s::date) - EXTRACT(MONTH FROM move.invoice_date),
+                       SUM(move.amount_total_signed)
+                  FROM account_move move
+                 WHERE move.company_id = %(company)s
+                   AND move.state = 'posted'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND move.invoice_date >= %(start)s
+                   AND move.invoice_date <= %(date)s
+                   %(partner_filter)s
+              GROUP BY 1, 2
+                """,
+                date=date,
+                start=periods[-1][0],
+                company=company.id,
+                partner_filter=partner_filter,
+            )
+        )
+        sales = {}
+        for partner_id, index, amount in cr.fetchall():
+            sales.setdefault(partner_id, {})[int(index)] = float(amount)
+        cr.execute(
+            SQL(
+                """
+                SELECT aml.partner_id, SUM(aml.balance)
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+                 WHERE aml.company_id = %(company)s
+                   AND aml.parent_state = 'posted'
+                   AND aml.date <= %(date)s
+                   AND account.account_type = 'asset_receivable'
+                   %(line_filter)s
+              GROUP BY aml.partner_id
+                """,
+                date=date,
+                company=company.id,
+                line_filter=line_filter,
+            )
+        )
+        receivable = {partner_id: float(amount) for partner_id, amount in cr.fetchall()}
+        return periods, sales, receivable
+
+    @api.model
+    def _compute_dso(self, date, company, partner_ids=None):
+        """DSO at ``date`` for the company (countback and simple methods) and per customer (countback).
+
+        Returns {"countback": days, "simple": days, "partners": {partner_id: countback days}}.
+        """
+        periods, sales, receivable = self._read_sales_and_receivables(
+            date, company, COUNTBACK_MAX_MONTHS, partner_ids
+        )
+        company_sales = [0.0] * len(periods)
+        for months in sales.values():
+            for index, amount in months.items():
+                company_sales[index] += amount
+        partners = {}
+        for partner_id, balance in receivable.items():
+            months = sales.get(partner_id, {})
+            partners[partner_id] = aging.dso_countback(
+                balance, [(months.get(index, 0.0), period[2]) for index, period in enumerate(periods)]
+            )
+        total = sum(receivable.values())
+        return {
+            "countback": aging.dso_countback(
+                total, [(company_sales[index], period[2]) for index, period in enumerate(periods)]
+            ),
+            "simple": aging.dso_simple(
+                total,
+                sum(company_sales[:DSO_MONTHS]),
+                sum(period[2] for period in periods[:DSO_MONTHS]),
+            ),
+            "partners": partners,
+        }
+
+    @api.model
+    def _compute_dso_series(self, date, company, partner_ids=None):
+        """Company DSO at the end of each of the last 12 months (the last one being ``date``), oldest first."""
+        self._flush_book()
+        ends = [date] + [aging.month_end(date, months_back) for months_back in range(1, DSO_MONTHS)]
+        periods, sales, _receivable = self._read_sales_and_receivables(
+            date, company, COUNTBACK_MAX_MONTHS + DSO_MONTHS, partner_ids
+        )
+        monthly = [0.0] * len(periods)
+        for months in sales.values():
+            for index, amount in months.items():
+                monthly[index] += amount
+        line_filter = SQL()
+        if partner_ids is not None:
+            line_filter = SQL("AND aml.partner_id = ANY(%s)", list(partner_ids))
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT month_end.day, COALESCE(SUM(aml.balance), 0)
+                  FROM unnest(%(ends)s::date[]) AS month_end(day)
+             LEFT JOIN account_move_line aml
+                    ON aml.date <= month_end.day
+                   AND aml.company_id = %(company)s
+                   AND aml.parent_state = 'posted'
+                   AND aml.account_id IN (
+                       SELECT id FROM account_account WHERE account_type = 'asset_receivable'
+                   )
+                   %(line_filter)s
+              GROUP BY month_end.day
+                """,
+                ends=ends,
+                company=company.id,
+                line_filter=line_filter,
+            )
+        )
+        balances = dict(self.env.cr.fetchall())
+        series = []
+        for offset, end in enumerate(ends):
+            # Period ``offset`` is the month ending at ``end`` (the month of ``date`` up to ``date`` only).
+            months = [(monthly[index], periods[index][2]) for index in range(offset, len(periods))]
+            balance = float(balances.get(end, 0.0))
+            series.append(
+                {
+                    "date": end,
+                    "receivable": balance,
+                    "sales": months[0][0],
+                    "dso_countback": aging.dso_countback(balance, months[:COUNTBACK_MAX_MONTHS]),
+                    "dso_simple": aging.dso_simple(
+                        balance,
+                        sum(amount for amount, _days in months[:DSO_MONTHS]),
+                        sum(days for _amount, days in months[:DSO_MONTHS]),
+                    ),
+                }
+            )
+        return list(reversed(series))
+
+    @api.model
+    def _compute_days_late(self, date, company, partner_ids=None):
+        """Average days late of the payments of the 12 months before ``date``, weighted by amount.
+
+        Returns {"company": days, "partners": {partner_id: days}}.
+        """
+        self._flush_book()
+        partner_filter = SQL()
+        if partner_ids is not None:
+            partner_filter = SQL("AND aml.partner_id = ANY(%s)", list(partner_ids))
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT aml.partner_id,
+                       SUM(apr.amount * GREATEST(apr.max_date - aml.date_maturity, 0)),
+                       SUM(apr.amount)
+                  FROM account_partial_reconcile apr
+                  JOIN account_move_line aml ON aml.id = apr.debit_move_id
+                  JOIN account_account account ON account.id = aml.account_id
+                 WHERE aml.company_id = %(company)s
+                   AND aml.parent_state = 'posted'
+                   AND account.account_type = 'asset_receivable'
+                   AND aml.date_maturity IS NOT NULL
+                   AND apr.max_date > %(year_ago)s
+                   AND apr.max_date <= %(date)s
+                   %(partner_filter)s
+              GROUP BY aml.partner_id
+                """,
+                company=company.id,
+                date=date,
+                year_ago=date - timedelta(days=365),
+                partner_filter=partner_filter,
+            )
+        )
+        partners = {}
+        weighted_total = amount_total = 0.0
+        for partner_id, weighted, amount in self.env.cr.fetchall():
+            partners[partner_id] = float(weighted) / float(amount) if amount else 0.0
+            weighted_total += float(weighted)
+            amount_total += float(amount)
+        return {"company": weighted_total / amount_total if amount_total else 0.0, "partners": partners}
+
+    def _export_xlsx(self):
+        """The aged balance as the bytes of an .xlsx workbook."""
+        self.ensure_one()
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        sheet = workbook.add_worksheet(self.env._("Aged Balance"))
+        bold = workbook.add_format({"bold": True})
+        money = workbook.add_format({"num_format": "#,##0.00"})
+        money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
+        sheet.write(
+            0,
+            0,
+            self.env._(
+                "Aged balance of %(company)s at %(date)s",
+                company=self.company_id.name,
+                date=fields.Date.to_string(self.date),
+            ),
+            bold,
+        )
+        headers = [self.env._("Customer"), *self._bucket_labels(), self.env._("Total")]
+        for column, header in enumerate(headers):
+            sheet.write(2, column, header, bold)
+        row = 3
+        for line in self.line_ids:
+            sheet.write(row, 0, line.partner_id.display_name or self.env._("No customer"))
+            for column, key in enumerate((*BUCKET_FIELDS, "total"), start=1):
+                sheet.write_number(row, column, line[key], money)
+            row += 1
+        sheet.write(row, 0, self.env._("Total"), bold)
+        for column, key in enumerate((*BUCKET_FIELDS, ""), start=1):
+            sheet.write_number(row, column, self[f"total_{key}" if key else "total"], money_bold)
+        sheet.set_column(0, 0, 40)
+        sheet.set_column(1, len(headers), 16)
+        workbook.close()
+        return output.getvalue()
+
+
+class CreditRecoveryAgedBalanceLine(models.TransientModel):
+    """One customer of an aged balance."""
+
+    _name = "credit.recovery.aged.balance.line"
+    _description = "Aged Receivable Balance Line"
+    _order = "id"
+
+    wizard_id = fields.Many2one(
+        "credit.recovery.aged.balance.wizard", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="wizard_id.company_id", store=True)
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    date = fields.Date(related="wizard_id.date")
+    partner_id = fields.Many2one("res.partner", string="Customer", ondelete="cascade")
+    not_due = fields.Monetary(string="Not Due", currency_field="currency_id")
+    bucket_1 = fields.Monetary(string="Period 1", currency_field="currency_id")
+    bucket_2 = fields.Monetary(string="Period 2", currency_field="currency_id")
+    bucket_3 = fields.Monetary(string="Period 3", currency_field="currency_id")
+    bucket_4 = fields.Monetary(string="Period 4", currency_field="currency_id")
+    bucket_5 = fields.Monetary(string="Older", currency_field="currency_id")
+    overdue = fields.Monetary(currency_field="currency_id", compute="_compute_total", store=True)
+    total = fields.Monetary(currency_field="currency_id", compute="_compute_total", store=True)
+    dso = fields.Float(string="DSO (countback)", digits=(16, 1), aggregator="avg")
+    avg_days_late = fields.Float(string="Average Days Late", digits=(16, 1), aggregator="avg")
+
+    @api.depends(*BUCKET_FIELDS)
+    def _compute_total(self):
+        for line in self:
+            line.overdue = sum(line[key] for key in BUCKET_FIELDS[1:])
+            line.total = line.not_due + line.overdue
+
+    def action_open_items(self):
+        """The customer's journal items open at the aged balance's date."""
+        self.ensure_one()
+        wizard = self.wizard_id
+        item_ids = wizard._aged_balance_item_ids(wizard.date, wizard.company_id, [self.partner_id.id])
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "Open items of %(customer)s at %(date)s",
+                customer=self.partner_id.display_name or self.env._("No customer"),
+                date=fields.Date.to_string(wizard.date),
+            ),
+            "res_model": "account.move.line",
+            "view_mode": "list,form",
+            "views": [(self.env.ref("account.view_move_line_tree").id, "list"), (False, "form")],
+            "domain": [("id", "in", item_ids)],
+            "context": {"create": False},
+            "target": "current",
+        }
+
+
+class CreditRecoveryDsoLine(models.TransientModel):
+    """The company's DSO at the end of one month."""
+
+    _name = "credit.recovery.dso.line"
+    _description = "DSO per Month"
+    _order = "date"
+
+    wizard_id = fields.Many2one(
+        "credit.recovery.aged.balance.wizard", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="wizard_id.company_id", store=True)
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    date = fields.Date(string="Month End", required=True)
+    receivable = fields.Monetary(currency_field="currency_id")
+    sales = fields.Monetary(string="Sales of the Month", currency_field="currency_id")
+    dso_countback = fields.Float(string="DSO (countback)", digits=(16, 1), aggregator="avg")
+    dso_simple = fields.Float(string="DSO (simple, 12 months)", digits=(16, 1), aggregator="avg")
