@@ -14,6 +14,11 @@ registry.category("web_tour.tours").add("account_credit_recovery_customer_credit
             run: "click",
         },
         {
+            content: "Open the customers",
+            trigger: ".o_menu_sections [data-menu-xmlid='account_credit_recovery.credit_recovery_menu_customers']",
+            run: "click",
+        },
+        {
             content: "The customers list shows each customer's risk level",
             trigger: ".o_list_view .o_data_row .o_data_cell[name='credit_risk_level']",
         },
