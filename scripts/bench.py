@@ -1,11 +1,22 @@
-"""Build a receivable book for the benchmark, or measure the module on it (see scripts/bench.sh)."""
+"""Build a receivable book for the benchmark, or measure the module on it (see scripts/bench.sh).
+
+``build`` fills a fresh database (module installed without demo data) with a French company's book:
+customers, invoices over 15 months under usual French payment terms, payments on time or late, partial
+payments, credit notes, unreconciled payments, confirmed orders and draft invoices. Everything goes
+through the ORM, in batches, with tracking and mail off, committing after each batch.
+
+``measure`` prints one line per figure, ``BENCH <name> <value> <unit>``.
+"""
 
 import argparse
 import os
 import random
 import statistics
 import time
+from collections import Counter
 from datetime import date, timedelta
+
+from lxml import etree
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api
@@ -14,6 +25,8 @@ from odoo.tools import SQL
 CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", 2000))
 INVOICES = int(os.environ.get("BENCH_INVOICES", 20000))
 BATCH = 500
+DAYS = 456  # invoices over the last 15 months
+MANAGER_LOGIN = "bench_credit_manager"
 CONTEXT = {
     "tracking_disable": True,
     "mail_notrack": True,
@@ -21,6 +34,23 @@ CONTEXT = {
     "mail_create_nosubscribe": True,
     "mail_auto_subscribe_no_notify": True,
 }
+# Payment behaviour of a customer: (weight, days late drawn from this range).
+PROFILES = {
+    "early": (15, (-10, 0)),
+    "on_time": (35, (0, 3)),
+    "late": (30, (3, 30)),
+    "very_late": (15, (25, 90)),
+    "bad": (5, (60, 240)),
+}
+CREDIT_FIGURES = [
+    "credit_exposure",
+    "credit_overdue_amount",
+    "credit_available",
+    "credit_oldest_overdue_days",
+    "credit_avg_days_late",
+    "credit_late_invoice_ratio",
+    "credit_dso",
+]
 
 
 def environment(database, addons_path):
@@ -28,174 +58,469 @@ def environment(database, addons_path):
     return odoo.modules.registry.Registry(database)
 
 
+class Progress:
+    def __init__(self):
+        self.started = time.time()
+
+    def __call__(self, message):
+        print(f"  [{time.time() - self.started:5.0f} s] {message}", flush=True)
+
+
+# Build ------------------------------------------------------------------------------------------------
+
+
 def build(registry):
     rng = random.Random(20261123)
+    progress = Progress()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, CONTEXT)
-        company = env.company
-        if not company.chart_template:
-            company.write({"country_id": env.ref("base.fr").id, "currency_id": env.ref("base.EUR").id})
-            env["account.chart.template"].try_loading("fr", company=company, install_demo=False)
-        company.account_use_credit_limit = True
+        company = _setup_company(env)
         cr.commit()
-        env = api.Environment(cr, SUPERUSER_ID, CONTEXT)
-        started = time.time()
-        partners = env["res.partner"].create(
-            [
-                {
-                    "name": f"Bench Customer {index:04d}",
-                    "is_company": True,
-                    "country_id": env.ref("base.fr").id,
-                    "credit_limit": rng.choice([0, 5000, 20000, 50000]),
-                }
-                for index in range(CUSTOMERS)
-            ]
-        )
-        env["res.users"].create(
+        progress(f"company {company.name}: chart {company.chart_template}, {company.currency_id.name}")
+        setup = _setup_master_data(env, company, rng)
+        cr.commit()
+        progress(f"{CUSTOMERS} customers, their contacts and the Credit Manager user created")
+        today = date.today()
+        # Orders are confirmed first, as their customers' credit allowed then; invoicing comes later.
+        _create_orders(env, setup, rng, today, progress)
+        invoices = _create_invoices(env, setup, rng, today, progress)
+        settlements = _plan_payments(env, invoices, setup, rng, today)
+        _pay(env, setup, settlements, progress)
+        _create_credit_notes(env, setup, rng, today, progress)
+        _create_unreconciled_payments(env, setup, rng, today, progress)
+        _create_drafts(env, setup, rng, today, progress)
+        env["ir.config_parameter"].set_param("account_credit_recovery.bench_book_date", today.isoformat())
+        cr.commit()
+        progress(f"book built in {time.time() - progress.started:.0f} s")
+
+
+def _setup_company(env):
+    """The main company as a French one: country FR, EUR, the fr chart (account installs the generic one)."""
+    company = env.company
+    if company.chart_template != "fr":
+        if env["account.move"].search_count([("company_id", "=", company.id)], limit=1):
+            raise SystemExit(f"{company.name} already has entries under another chart: use a fresh database.")
+        company.write({"country_id": env.ref("base.fr").id, "currency_id": env.ref("base.EUR").id})
+        env["account.chart.template"].try_loading("fr", company=company, install_demo=False)
+    company.write({"account_use_credit_limit": True})
+    return company
+
+
+def _setup_master_data(env, company, rng):
+    Term = env["account.payment.term"]
+    terms = Term.create(
+        [
             {
-                "name": "Bench Credit Manager",
-                "login": "bench_credit_manager",
-                "groups_id": [Command.link(env.ref("account_credit_recovery.group_credit_manager").id)],
+                "name": "Bench 30 jours",
+                "line_ids": [Command.create({"value": "percent", "value_amount": 100, "nb_days": 30})],
+            },
+            {
+                "name": "Bench 45 jours fin de mois",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "value": "percent",
+                            "value_amount": 100,
+                            "nb_days": 45,
+                            "delay_type": "days_end_of_month_on_the",
+                        }
+                    )
+                ],
+            },
+            {
+                "name": "Bench 50 % à 30 jours, 50 % à 60 jours",
+                "line_ids": [
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                    Command.create({"value": "percent", "value_amount": 50, "nb_days": 60}),
+                ],
+            },
+        ]
+    )
+    tax = env["account.tax"].search(
+        [("company_id", "=", company.id), ("type_tax_use", "=", "sale"), ("amount", "=", 20.0)], limit=1
+    )
+    products = env["product.product"].create(
+        [
+            {
+                "name": name,
+                "type": "service",
+                "invoice_policy": "order",
+                "list_price": price,
+                "taxes_id": [Command.set(tax.ids)],
+            }
+            for name, price in [
+                ("Bench consulting day", 850),
+                ("Bench maintenance", 240),
+                ("Bench licence", 1200),
+            ]
+        ]
+    )
+    france = env.ref("base.fr").id
+    partners = env["res.partner"].create(
+        [
+            {
+                "name": f"Bench Customer {index:04d}",
+                "is_company": True,
+                "country_id": france,
+                "city": "Lyon",
+                "customer_rank": 1,
+                "credit_limit": rng.choice([0, 0, 5000, 20000, 50000, 150000]),
+                "property_payment_term_id": rng.choices(terms.ids, weights=[50, 35, 15])[0],
+            }
+            for index in range(CUSTOMERS)
+        ]
+    )
+    contacts = env["res.partner"].create(
+        [
+            {"name": f"Comptabilité {partner.name}", "parent_id": partner.id, "type": "invoice"}
+            for partner in partners[::4]
+        ]
+    )
+    invoice_address = {contact.parent_id.id: contact.id for contact in contacts}
+    env["res.users"].create(
+        {
+            "name": "Bench Credit Manager",
+            "login": MANAGER_LOGIN,
+            "company_id": company.id,
+            "company_ids": [Command.set(company.ids)],
+            "groups_id": [
+                Command.link(env.ref("base.group_user").id),
+                Command.link(env.ref("sales_team.group_sale_salesman").id),
+                Command.link(env.ref("account_credit_recovery.group_credit_manager").id),
+            ],
+        }
+    )
+    profiles = list(PROFILES)
+    weights = [PROFILES[name][0] for name in profiles]
+    journal = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
+    return {
+        "company": company,
+        "tax": tax,
+        "products": products,
+        "partners": partners,
+        "invoice_address": invoice_address,
+        "profile": {partner.id: rng.choices(profiles, weights)[0] for partner in partners},
+        "bank_journal": journal,
+        "bank_account": journal.default_account_id,
+        "sale_journal": env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "sale")], limit=1
+        ),
+    }
+
+
+def _invoice_lines(setup, rng):
+    return [
+        Command.create(
+            {
+                "product_id": rng.choice(setup["products"]).id,
+                "quantity": rng.choice([1, 1, 2, 3, 5, 10]),
+                "price_unit": round(rng.uniform(80, 3000), 2),
+                "tax_ids": [Command.set(setup["tax"].ids)],
             }
         )
-        tax = env["account.tax"].search(
-            [("company_id", "=", company.id), ("type_tax_use", "=", "sale"), ("amount", "=", 20.0)], limit=1
-        )
-        product = env["product.product"].create(
-            {"name": "Bench service", "type": "service", "taxes_id": [Command.set(tax.ids)]}
-        )
-        cr.commit()
-        today = date.today()
-        receivable_payments = []
-        for start in range(0, INVOICES, BATCH):
-            values = []
-            for _index in range(start, min(start + BATCH, INVOICES)):
-                invoice_date = today - timedelta(days=rng.randint(0, 450))
-                values.append(
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partners[rng.randrange(CUSTOMERS)].id,
-                        "invoice_date": invoice_date,
-                        "invoice_date_due": invoice_date + timedelta(days=rng.choice([30, 45, 60])),
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "product_id": product.id,
-                                    "price_unit": round(rng.uniform(100, 5000), 2),
-                                    "tax_ids": [Command.set(tax.ids)],
-                                }
-                            )
-                            for _line in range(rng.randint(1, 3))
-                        ],
-                    }
-                )
-            moves = env["account.move"].create(values)
-            moves.action_post()
-            for move in moves:
-                draw = rng.random()
-                if move.invoice_date_due > today and draw < 0.5:
-                    continue  # not due yet, open
-                if draw < 0.65:
-                    late = rng.choice([-5, 0, 3, 10, 25, 60])
-                    receivable_payments.append(
-                        (move, move.amount_total, move.invoice_date_due + timedelta(days=late))
-                    )
-                elif draw < 0.75:
-                    receivable_payments.append(
-                        (move, round(move.amount_total * 0.4, 2), move.invoice_date_due + timedelta(days=10))
-                    )
-            cr.commit()
-            env = api.Environment(cr, SUPERUSER_ID, CONTEXT)
-            print(f"  {start + len(values)} invoices posted ({time.time() - started:.0f} s)", flush=True)
-        _pay(env, company, receivable_payments, today, started)
-        cr.commit()
-        print(f"Book built in {time.time() - started:.0f} s", flush=True)
+        for _line in range(rng.randint(1, 3))
+    ]
 
 
-def _pay(env, company, payments, today, started):
-    """Payments as bank journal entries, reconciled with the invoices."""
-    journal = env["account.journal"].search([("company_id", "=", company.id), ("type", "=", "bank")], limit=1)
-    outstanding = (
-        journal.inbound_payment_method_line_ids[:1].payment_account_id
-        or company.account_journal_payment_debit_account_id
-    )
-    for start in range(0, len(payments), BATCH):
-        chunk = payments[start : start + BATCH]
-        moves = env["account.move"].browse([move.id for move, _amount, _date in chunk])
-        entries = env["account.move"].create(
-            [
+def _create_invoices(env, setup, rng, today, progress):
+    """Posted customer invoices, in date order as a real book; returns their ids."""
+    partner_ids = setup["partners"].ids
+    # A few customers buy a lot: a skewed choice of customer per invoice.
+    heavy = rng.sample(partner_ids, max(1, len(partner_ids) // 10))
+    dates = sorted(today - timedelta(days=rng.randint(0, DAYS)) for _index in range(INVOICES))
+    invoice_ids = []
+    for start in range(0, INVOICES, BATCH):
+        values = []
+        for invoice_date in dates[start : start + BATCH]:
+            partner_id = rng.choice(heavy) if rng.random() < 0.3 else rng.choice(partner_ids)
+            values.append(
                 {
-                    "move_type": "entry",
-                    "journal_id": journal.id,
-                    "date": min(pay_date, today),
-                    "line_ids": [
-                        Command.create(
-                            {"account_id": outstanding.id, "debit": amount, "partner_id": move.partner_id.id}
-                        ),
-                        Command.create(
-                            {
-                                "account_id": move.partner_id.property_account_receivable_id.id,
-                                "credit": amount,
-                                "partner_id": move.partner_id.id,
-                            }
-                        ),
-                    ],
+                    "move_type": "out_invoice",
+                    "journal_id": setup["sale_journal"].id,
+                    "partner_id": setup["invoice_address"].get(partner_id, partner_id)
+                    if rng.random() < 0.5
+                    else partner_id,
+                    "invoice_date": invoice_date,
+                    "invoice_line_ids": _invoice_lines(setup, rng),
                 }
-                for move, amount, pay_date in chunk
-            ]
-        )
-        entries.action_post()
-        for move, entry in zip(moves, entries, strict=True):
-            lines = (move.line_ids | entry.line_ids).filtered(
-                lambda line: line.account_type == "asset_receivable" and not line.reconciled
             )
-            lines.reconcile()
+        moves = env["account.move"].create(values)
+        moves.action_post()
+        invoice_ids += moves.ids
         env.cr.commit()
-        print(f"  {start + len(chunk)} payments reconciled ({time.time() - started:.0f} s)", flush=True)
+        env.invalidate_all()
+        progress(f"{len(invoice_ids)} invoices posted")
+    return invoice_ids
 
 
-def _median(samples):
-    return statistics.median(samples)
+def _plan_payments(env, invoice_ids, setup, rng, today):
+    """[(invoice, amount or None for all, payment date)] following each customer's behaviour."""
+    settlements = []
+    outcome = Counter()
+    for start in range(0, len(invoice_ids), BATCH):
+        moves = env["account.move"].browse(invoice_ids[start : start + BATCH])
+        moves.fetch(["commercial_partner_id", "amount_total", "invoice_date"])
+        moves.line_ids.fetch(["account_type", "date_maturity", "balance"])
+        for move in moves:
+            terms = move.line_ids.filtered(lambda line: line.account_type == "asset_receivable").sorted(
+                "date_maturity"
+            )
+            dues = terms.mapped("date_maturity")
+            low, high = PROFILES[setup["profile"][move.commercial_partner_id.id]][1]
+            late = rng.randint(low, high)
+            draw = rng.random()
+            pay_date = max(dues[-1] + timedelta(days=late), move.invoice_date)
+            if draw < 0.10 or pay_date > today:
+                outcome["open"] += 1
+                continue
+            if draw < 0.22:
+                # Part paid: the first instalment, or 30-70 % of the invoice.
+                first = max(dues[0] + timedelta(days=late), move.invoice_date)
+                if len(terms) > 1:
+                    amount = terms[0].balance
+                else:
+                    amount = round(move.amount_total * rng.choice([0.3, 0.4, 0.5, 0.6, 0.7]), 2)
+                settlements.append((move.id, amount, min(first, today)))
+                outcome["partly paid"] += 1
+            else:
+                settlements.append((move.id, None, pay_date))
+                outcome["paid"] += 1
+        env.invalidate_all()
+    print(
+        "  invoices: "
+        + ", ".join(f"{outcome[key]} {key}" for key in ("paid", "partly paid", "open"))
+        + f" of {len(invoice_ids)}",
+        flush=True,
+    )
+    return settlements
 
 
-def measure(registry):
+def _payment_entry(setup, partner_id, amount, pay_date, receivable_account_id, label):
+    return {
+        "move_type": "entry",
+        "journal_id": setup["bank_journal"].id,
+        "date": pay_date,
+        "ref": label,
+        "line_ids": [
+            Command.create(
+                {
+                    "account_id": setup["bank_account"].id,
+                    "debit": amount,
+                    "partner_id": partner_id,
+                    "name": label,
+                }
+            ),
+            Command.create(
+                {
+                    "account_id": receivable_account_id,
+                    "credit": amount,
+                    "partner_id": partner_id,
+                    "name": label,
+                }
+            ),
+        ],
+    }
+
+
+def _pay(env, setup, settlements, progress):
+    """Customer payments as bank entries, reconciled with their invoices by batch."""
+    Move = env["account.move"]
+    done = 0
+    for start in range(0, len(settlements), BATCH):
+        chunk = settlements[start : start + BATCH]
+        invoices = Move.browse([invoice_id for invoice_id, _amount, _date in chunk])
+        invoices.fetch(["commercial_partner_id", "amount_total", "name"])
+        receivables = []
+        values = []
+        for invoice, (_invoice_id, amount, pay_date) in zip(invoices, chunk, strict=True):
+            lines = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+            receivables.append(lines)
+            values.append(
+                _payment_entry(
+                    setup,
+                    invoice.commercial_partner_id.id,
+                    amount or invoice.amount_total,
+                    pay_date,
+                    lines[0].account_id.id,
+                    f"Virement {invoice.name}",
+                )
+            )
+        entries = Move.create(values)
+        entries.action_post()
+        plan = [
+            lines | entry.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+            for lines, entry in zip(receivables, entries, strict=True)
+        ]
+        env["account.move.line"]._reconcile_plan(plan)
+        env.cr.commit()
+        env.invalidate_all()
+        done += len(chunk)
+        progress(f"{done} payments posted and reconciled")
+
+
+def _create_credit_notes(env, setup, rng, today, progress):
+    """Credit notes: half set against an open invoice of the customer, half left unreconciled."""
+    Move = env["account.move"]
+    Line = env["account.move.line"]
+    open_lines = Line.search(
+        [
+            ("account_type", "=", "asset_receivable"),
+            ("reconciled", "=", False),
+            ("parent_state", "=", "posted"),
+            ("move_id.move_type", "=", "out_invoice"),
+            ("amount_residual", ">=", 50),
+        ]
+    )
+    targets = rng.sample(list(open_lines), min(len(open_lines), max(1, INVOICES // 100)))
+    values = []
+    for line in targets:
+        values.append(
+            {
+                "move_type": "out_refund",
+                "journal_id": setup["sale_journal"].id,
+                "partner_id": line.move_id.commercial_partner_id.id,
+                "invoice_date": max(line.move_id.invoice_date, today - timedelta(days=rng.randint(0, 60))),
+                "ref": f"Avoir sur {line.move_id.name}",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": setup["products"][0].id,
+                            "price_unit": round(line.amount_residual * 0.2 / 1.2, 2),
+                            "tax_ids": [Command.set(setup["tax"].ids)],
+                        }
+                    )
+                ],
+            }
+        )
+    refunds = Move.create(values)
+    refunds.action_post()
+    plan = [
+        line | refund.line_ids.filtered(lambda item: item.account_type == "asset_receivable")
+        for line, refund in list(zip(targets, refunds, strict=True))[::2]
+    ]
+    Line._reconcile_plan(plan)
+    env.cr.commit()
+    progress(f"{len(refunds)} credit notes posted, {len(plan)} set against invoices")
+
+
+def _create_unreconciled_payments(env, setup, rng, today, progress):
+    """Payments received but not matched yet (on account, or not identified)."""
+    partners = rng.sample(list(setup["partners"]), max(1, CUSTOMERS // 20))
+    receivable = partners[0].property_account_receivable_id
+    entries = env["account.move"].create(
+        [
+            _payment_entry(
+                setup,
+                partner.id,
+                round(rng.uniform(200, 8000), 2),
+                today - timedelta(days=rng.randint(0, 90)),
+                receivable.id,
+                f"Virement reçu {partner.name}",
+            )
+            for partner in partners
+        ]
+    )
+    entries.action_post()
+    env.cr.commit()
+    progress(f"{len(entries)} unreconciled payments posted")
+
+
+def _create_orders(env, setup, rng, today, progress):
+    """Confirmed orders not invoiced yet, approved by the Credit Manager where a hold applied."""
+    partners = setup["partners"]
+    orders = env["sale.order"].create(
+        [
+            {
+                "partner_id": rng.choice(partners).id,
+                "client_order_ref": f"BC-{index:05d}",
+                "credit_hold_approved": True,
+                "credit_hold_approved_amount": 10**9,
+                "credit_hold_approval_reason": "Benchmark book",
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": rng.choice(setup["products"]).id,
+                            "product_uom_qty": rng.choice([1, 2, 5, 10]),
+                            "price_unit": round(rng.uniform(100, 2500), 2),
+                        }
+                    )
+                    for _line in range(rng.randint(1, 3))
+                ],
+            }
+            for index in range(max(1, CUSTOMERS // 8))
+        ]
+    )
+    orders.action_confirm()
+    env.cr.commit()
+    progress(f"{len(orders)} confirmed sale orders")
+
+
+def _create_drafts(env, setup, rng, today, progress):
+    partners = setup["partners"]
+    drafts = env["account.move"].create(
+        [
+            {
+                "move_type": "out_invoice",
+                "journal_id": setup["sale_journal"].id,
+                "partner_id": rng.choice(partners).id,
+                "invoice_date": today - timedelta(days=rng.randint(0, 10)),
+                "invoice_line_ids": _invoice_lines(setup, rng),
+            }
+            for _draft in range(max(1, CUSTOMERS // 10))
+        ]
+    )
+    env.cr.commit()
+    progress(f"{len(drafts)} draft invoices")
+
+
+# Measure ----------------------------------------------------------------------------------------------
+
+
+def _bench(name, value, unit):
+    print(f"BENCH {name} {value} {unit}", flush=True)
+
+
+def measure(registry, rounds, form_rounds):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        user = env["res.users"].search([("login", "=", "bench_credit_manager")], limit=1)
+        user = env["res.users"].search([("login", "=", MANAGER_LOGIN)], limit=1)
+        if not user:
+            raise SystemExit(f"No user {MANAGER_LOGIN}: rebuild the book (BENCH_REBUILD=1 make bench).")
         env = api.Environment(cr, user.id, {})
-        partner_ids = env["res.partner"].search([("name", "=like", "Bench Customer %")]).ids
-        cr.execute(
-            SQL("SELECT count(*) FROM account_move WHERE move_type = 'out_invoice' AND state = 'posted'")
+        partner_ids = (
+            env["res.partner"].search([("name", "=like", "Bench Customer %"), ("is_company", "=", True)]).ids
         )
-        invoices = cr.fetchone()[0]
-        cr.execute(
-            SQL(
-                """SELECT count(*) FROM account_move_line aml JOIN account_account a ON a.id = aml.account_id
-                    WHERE a.account_type = 'asset_receivable' AND NOT aml.reconciled AND aml.parent_state = 'posted'"""
-            )
-        )
-        open_items = cr.fetchone()[0]
-        print(f"BENCH book_customers {len(partner_ids)} customers")
-        print(f"BENCH book_invoices {invoices} invoices")
-        print(f"BENCH book_open_items {open_items} items")
-        figures = [
-            "credit_exposure",
-            "credit_overdue_amount",
-            "credit_available",
-            "credit_oldest_overdue_days",
-            "credit_avg_days_late",
-            "credit_late_invoice_ratio",
-            "credit_dso",
-        ]
-        _time_read(env, partner_ids, figures, "exposure_all_customers")
-        _time_read(env, partner_ids, ["credit_risk_level"], "risk_level_all_customers")
-        _time_form(env, partner_ids)
-        _time_dunning(registry)
+        _book_size(env, partner_ids)
+        _time_read(env, partner_ids, CREDIT_FIGURES, "exposure_all_customers", rounds)
+        _time_read(env, partner_ids, ["credit_risk_level"], "risk_level_all_customers", rounds)
+        _time_form(env, partner_ids, form_rounds)
+        _time_dunning(env)
+        cr.rollback()
 
 
-def _time_read(env, partner_ids, fields_, name):
+def _book_size(env, partner_ids):
+    cr = env.cr
+    cr.execute(SQL("SELECT count(*) FROM account_move WHERE move_type = 'out_invoice' AND state = 'posted'"))
+    invoices = cr.fetchone()[0]
+    cr.execute(
+        SQL(
+            """SELECT count(*) FROM account_move_line aml JOIN account_account a ON a.id = aml.account_id
+                WHERE a.account_type = 'asset_receivable' AND NOT aml.reconciled AND aml.parent_state = 'posted'"""
+        )
+    )
+    open_items = cr.fetchone()[0]
+    cr.execute(SQL("SELECT count(*) FROM account_partial_reconcile"))
+    partials = cr.fetchone()[0]
+    _bench("book_customers", len(partner_ids), "customers")
+    _bench("book_invoices", invoices, "invoices")
+    _bench("book_open_items", open_items, "items")
+    _bench("book_reconciliations", partials, "partials")
+
+
+def _time_read(env, partner_ids, fields_, name, rounds):
+    """Read the figures for every customer, cache invalidated: what a list of all customers costs."""
     samples, queries = [], []
-    for _round in range(5):
+    for _round in range(rounds):
         env.invalidate_all()
         partners = env["res.partner"].browse(partner_ids)
         before = odoo.sql_db.sql_counter
@@ -203,69 +528,117 @@ def _time_read(env, partner_ids, fields_, name):
         partners.read(fields_)
         samples.append(time.perf_counter() - started)
         queries.append(odoo.sql_db.sql_counter - before)
-    print(f"BENCH {name} {_median(samples):.3f} s")
-    print(f"BENCH {name}_queries {int(_median(queries))} queries")
+    _bench(name, f"{statistics.median(samples):.3f}", "s")
+    _bench(f"{name}_queries", int(statistics.median(queries)), "queries")
 
 
-def _time_form(env, partner_ids):
-    """Open one customer's form: what the web client reads for the form view, Credit page included."""
-    view = env["res.partner"].get_views([(False, "form")])["views"]["form"]
-    spec = {name: {} for name in view["fields"]}
+def _field_spec(arch_node, fields_info, models_info):
+    """The web client's specification for the fields of a view node (web_read's ``specification``)."""
+    spec = {}
+    for node in _own_fields(arch_node):
+        name = node.get("name")
+        info = fields_info.get(name)
+        if not info:
+            continue
+        ftype = info["type"]
+        if ftype in ("many2one", "many2one_reference"):
+            spec[name] = {"fields": {"display_name": {}}} if ftype == "many2one" else {}
+        elif ftype in ("one2many", "many2many"):
+            comodel = info["relation"]
+            subviews = [child for child in node if child.tag in ("list", "kanban", "form")]
+            subview = next((view for view in subviews if view.tag in ("list", "kanban")), None)
+            if subview is None:
+                spec[name] = {"fields": {"display_name": {}}}  # tags, checkboxes...
+            else:
+                sub_fields = models_info.get(comodel, {}).get("fields", {})
+                spec[name] = {"fields": _field_spec(subview, sub_fields, models_info), "limit": 40}
+        else:
+            spec[name] = {}
+    return spec
+
+
+def _own_fields(node):
+    """Field nodes of a view, not those of the sub-views of its x2many fields."""
+    for child in node:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag == "field":
+            yield child
+        else:
+            yield from _own_fields(child)
+
+
+def _time_form(env, partner_ids, rounds):
+    """Open one customer's form: the web_read the web client sends (views are cached by the client)."""
+    Partner = env["res.partner"]
+    views = Partner.get_views([(False, "form")])
+    arch = etree.fromstring(views["views"]["form"]["arch"])
+    spec = _field_spec(arch, views["models"]["res.partner"]["fields"], views["models"])
+    # The customer with the most invoices: the heaviest form.
+    env.cr.execute(
+        SQL(
+            """SELECT commercial_partner_id FROM account_move WHERE commercial_partner_id IN %s
+            GROUP BY commercial_partner_id ORDER BY count(*) DESC LIMIT 1""",
+            tuple(partner_ids),
+        )
+    )
+    partner = Partner.browse(env.cr.fetchone()[0])
+    ours = {name for name in spec if Partner._fields[name]._module == "account_credit_recovery"}
+    _time_web_read(partner, spec, rounds, "partner_credit_page")
+    # What the page adds to the standard form: the same form without this module's fields, and its
+    # fields alone.
+    _time_web_read(
+        partner, {k: v for k, v in spec.items() if k not in ours}, rounds, "partner_form_without_credit"
+    )
+    _time_web_read(
+        partner, {k: v for k, v in spec.items() if k in ours}, rounds, "partner_credit_fields_only"
+    )
+    _bench("partner_credit_page_fields", len(spec), "fields")
+    _bench("partner_credit_page_module_fields", len(ours), "fields")
+
+
+def _time_web_read(partner, spec, rounds, name):
     samples, queries = [], []
-    partner = env["res.partner"].browse(partner_ids[len(partner_ids) // 2])
-    for _round in range(10):
-        env.invalidate_all()
+    for _round in range(rounds):
+        partner.env.invalidate_all()
         before = odoo.sql_db.sql_counter
         started = time.perf_counter()
-        partner.web_read(spec)
+        partner.with_context(bin_size=True).web_read(spec)
         samples.append(time.perf_counter() - started)
         queries.append(odoo.sql_db.sql_counter - before)
-    print(f"BENCH partner_credit_page {_median(samples) * 1000:.0f} ms")
-    print(f"BENCH partner_credit_page_queries {int(_median(queries))} queries")
+    _bench(name, f"{statistics.median(samples) * 1000:.0f}", "ms")
+    _bench(f"{name}_queries", int(statistics.median(queries)), "queries")
 
 
-def _time_dunning(registry):
+def _time_dunning(env):
     """The daily run's decisions for the whole book (nothing is written: the transaction is rolled back)."""
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        company = env.company
-        run = env["credit.recovery.run"]._get_or_create(company, date.today())
-        before = odoo.sql_db.sql_counter
-        started = time.perf_counter()
-        decisions = run._decide()
-        elapsed = time.perf_counter() - started
-        print(f"BENCH dunning_decide {elapsed:.3f} s ({len(decisions)} customers to contact)")
-        print(f"BENCH dunning_decide_queries {odoo.sql_db.sql_counter - before} queries")
-        floor = SQL(
-            """SELECT p.commercial_partner_id, SUM(aml.amount_residual)
-                 FROM account_move_line aml
-                 JOIN account_account a ON a.id = aml.account_id
-                 JOIN res_partner p ON p.id = aml.partner_id
-                WHERE a.account_type = 'asset_receivable' AND NOT aml.reconciled
-                  AND aml.parent_state = 'posted' AND aml.date_maturity < %s
-             GROUP BY p.commercial_partner_id""",
-            date.today(),
-        )
-        cr.execute(floor)  # warm the cache like the run's own query
-        cr.fetchall()
-        started = time.perf_counter()
-        cr.execute(floor)
-        cr.fetchall()
-        print(f"BENCH sql_floor {time.perf_counter() - started:.3f} s")
-        cr.rollback()
+    env = env(user=SUPERUSER_ID)
+    run = env["credit.recovery.run"]._get_or_create(env.company, date.today())
+    env.invalidate_all()
+    before = odoo.sql_db.sql_counter
+    started = time.perf_counter()
+    decisions = run._decide()
+    elapsed = time.perf_counter() - started
+    _bench("dunning_decide", f"{elapsed:.3f}", "s")
+    _bench("dunning_decide_queries", odoo.sql_db.sql_counter - before, "queries")
+    _bench("dunning_decide_customers", len(decisions), "customers")
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("step", choices=["build", "measure"])
     parser.add_argument("--database", required=True)
     parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--rounds", type=int, default=5, help="runs of each all-customer read (median)")
+    parser.add_argument("--form-rounds", type=int, default=10, help="runs of the form read (median)")
     args = parser.parse_args()
     registry = environment(args.database, args.addons_path)
     if args.step == "build":
         build(registry)
     else:
-        measure(registry)
+        measure(registry, args.rounds, args.form_rounds)
 
 
 if __name__ == "__main__":
