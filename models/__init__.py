@@ -18,3 +18,6 @@ from . import ir_actions_report
 from . import credit_recovery_aged_balance
 from . import credit_recovery_dashboard
 from . import credit_recovery_forecast
+from . import credit_recovery_rate
+from . import credit_recovery_penalty_line
+from . import account_move

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 RISK_LEVELS = [
     ("low", "Low"),
@@ -118,6 +119,7 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._credit_recovery_ensure_default_policy()
+        companies._credit_legal_texts_add_french()
         return companies
 
     def write(self, vals):
@@ -266,3 +268,156 @@ class ResCompany(models.Model):
             self.credit_aged_bucket_3,
             self.credit_aged_bucket_4,
         )
+
+    # ----------------------------------------------------------------------------------------------------
+    # Late-payment penalties, recovery indemnity and legal mentions on invoices (issue #5; see
+    # credit_recovery_rate.py and account_move.py).
+    # ----------------------------------------------------------------------------------------------------
+    # French wording of the legal mentions, stored beside their English defaults.
+    _credit_legal_texts_fr = {
+        "credit_early_payment_discount_text": "Pas d'escompte pour paiement anticipé.",
+        "credit_invoice_penalty_text": (
+            "En cas de retard de paiement, des pénalités de retard sont exigibles de plein droit dès le "
+            "lendemain de la date d'échéance, sans qu'un rappel soit nécessaire, au taux annuel de {rate}, "
+            "calculées sur le montant TTC."
+        ),
+        "credit_invoice_indemnity_text": (
+            "Tout retard de paiement rend en outre le client redevable d'une indemnité forfaitaire pour "
+            "frais de recouvrement de {amount} (Code de commerce, articles L441-10 et D441-5)."
+        ),
+        "credit_invoice_legal_interest_text": (
+            "En cas de retard de paiement, des intérêts au taux légal ({rate}) courent à compter de la "
+            "mise en demeure."
+        ),
+    }
+
+    credit_penalty_basis = fields.Selection(
+        [
+            ("legal_default", "Legal default rate (ECB rate + 10 points)"),
+            ("contractual", "Contractual rate"),
+        ],
+        string="Late-Payment Penalty Basis",
+        default="legal_default",
+        required=True,
+        help="Legal default: the ECB main refinancing rate in force on 1 January / 1 July + 10 points "
+        "(Code de commerce L441-10). Contractual: the rate of your terms of sale, at least 3 times the legal "
+        "interest rate.",
+    )
+    credit_penalty_rate = fields.Float(
+        string="Contractual Penalty Rate (%)",
+        digits=(6, 3),
+        help="Annual rate of late-payment penalties stated in your terms of sale.",
+    )
+    credit_recovery_indemnity_amount = fields.Monetary(
+        string="Recovery Indemnity",
+        currency_field="currency_id",
+        default=40.0,
+        help="Fixed indemnity for recovery costs due by business customers for each invoice paid late "
+        "(Code de commerce D441-5).",
+    )
+    credit_early_payment_discount_text = fields.Char(
+        string="Early Payment Discount Mention",
+        translate=True,
+        default="No discount for early payment.",
+        help="The early-payment discount conditions printed on invoices.",
+    )
+    credit_invoice_penalty_text = fields.Text(
+        string="Penalty Mention",
+        translate=True,
+        default=(
+            "In case of late payment, late-payment penalties are due by law from the day after the due "
+            "date, without any reminder, at the annual rate of {rate}, on the amount including VAT."
+        ),
+        help="Printed on invoices to business customers; {rate} is replaced by the rate in force.",
+    )
+    credit_invoice_indemnity_text = fields.Text(
+        string="Recovery Indemnity Mention",
+        translate=True,
+        default=(
+            "Any late payment also makes the customer liable for a fixed recovery indemnity of {amount} "
+            "(Code de commerce, articles L441-10 and D441-5)."
+        ),
+        help="Printed on invoices to business customers; {amount} is replaced by the indemnity.",
+    )
+    credit_invoice_legal_interest_text = fields.Text(
+        string="Consumer Late Payment Mention",
+        translate=True,
+        default="In case of late payment, interest at the legal rate ({rate}) runs from the formal notice.",
+        help="Printed on invoices to consumers; {rate} is replaced by the legal interest rate in force.",
+    )
+    credit_penalty_product_id = fields.Many2one(
+        "product.product",
+        string="Penalty Product",
+        ondelete="restrict",
+        help="Product (and its income account) of penalty invoices. Empty: the shipped product "
+        "'Late-payment penalties'.",
+    )
+    credit_payment_term_cap_method = fields.Selection(
+        [
+            ("end_of_month_plus_45", "End of the month of issue + 45 days"),
+            ("plus_45_then_end_of_month", "Issue date + 45 days, then end of that month"),
+        ],
+        string="45 Days End of Month Method",
+        default="end_of_month_plus_45",
+        required=True,
+        help="How '45 days end of month' is counted in your contracts: payment terms beyond both this cap "
+        "and 60 days from the invoice date are flagged on invoices to French business customers.",
+    )
+
+    @api.constrains("credit_penalty_basis", "credit_penalty_rate")
+    def _check_credit_penalty_rate(self):
+        today = fields.Date.context_today(self)
+        for company in self.filtered(lambda company: company.credit_penalty_basis == "contractual"):
+            legal_rate = self.env["credit.recovery.rate"]._rate_in_force("legal_other", today)
+            floor = 3 * legal_rate
+            if company.credit_penalty_rate < floor:
+                raise ValidationError(
+                    self.env._(
+                        "The contractual late-payment penalty rate (%(rate)s %%) cannot be lower than 3 "
+                        "times the legal interest rate of %(semester)s, that is %(floor)s %% (3 x "
+                        "%(legal)s %%).",
+                        rate=company.credit_penalty_rate,
+                        semester=self.env["credit.recovery.rate"]._semester_name(today),
+                        floor=round(floor, 3),
+                        legal=legal_rate,
+                    )
+                )
+
+    def _credit_penalty_product(self):
+        """The product of this company's penalty invoices."""
+        self.ensure_one()
+        return self.credit_penalty_product_id or self.env.ref(
+            "account_credit_recovery.product_credit_late_penalty", raise_if_not_found=False
+        )
+
+    def _credit_legal_texts_add_french(self):
+        """Give the untouched English defaults of the legal mentions their French wording.
+
+        The texts are translatable company settings: a French company prints the French wording to
+        French customers and the English one to English customers. The French value is written in the
+        jsonb column even when French is not active yet, so it is there once it is.
+        """
+        if not self:
+            return
+        fnames = list(self._credit_legal_texts_fr)
+        self.flush_recordset(fnames)
+        for fname, french in self._credit_legal_texts_fr.items():
+            column = SQL.identifier(fname)
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_company SET %s = %s || jsonb_build_object('fr_FR', %s::text) "
+                    "WHERE id IN %s AND %s = jsonb_build_object('en_US', %s::text)",
+                    column,
+                    column,
+                    french,
+                    tuple(self.ids),
+                    column,
+                    self._fields[fname].default(self),
+                )
+            )
+        self.invalidate_recordset(fnames)
+
+    @api.model
+    def _credit_legal_texts_install(self):
+        """At installation, the companies that already exist get the French legal mentions."""
+        self.with_context(active_test=False).search([])._credit_legal_texts_add_french()

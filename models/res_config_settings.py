@@ -47,3 +47,28 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.credit_deposit_min_amount", readonly=False
     )
     credit_hold_overdue_days = fields.Integer(related="company_id.credit_hold_overdue_days", readonly=False)
+
+    # Late-payment penalties, recovery indemnity and legal mentions on invoices (issue #5).
+    credit_penalty_basis = fields.Selection(related="company_id.credit_penalty_basis", readonly=False)
+    credit_penalty_rate = fields.Float(related="company_id.credit_penalty_rate", readonly=False)
+    credit_recovery_indemnity_amount = fields.Monetary(
+        related="company_id.credit_recovery_indemnity_amount", readonly=False
+    )
+    credit_early_payment_discount_text = fields.Char(
+        related="company_id.credit_early_payment_discount_text", readonly=False
+    )
+    credit_invoice_penalty_text = fields.Text(
+        related="company_id.credit_invoice_penalty_text", readonly=False
+    )
+    credit_invoice_indemnity_text = fields.Text(
+        related="company_id.credit_invoice_indemnity_text", readonly=False
+    )
+    credit_invoice_legal_interest_text = fields.Text(
+        related="company_id.credit_invoice_legal_interest_text", readonly=False
+    )
+    credit_penalty_product_id = fields.Many2one(
+        related="company_id.credit_penalty_product_id", readonly=False
+    )
+    credit_payment_term_cap_method = fields.Selection(
+        related="company_id.credit_payment_term_cap_method", readonly=False
+    )

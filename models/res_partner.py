@@ -1063,3 +1063,27 @@ class ResPartner(models.Model):
             return commercial.credit_legal_representative_id
         invoice_contacts = commercial.child_ids.filtered(lambda contact: contact.type == "invoice")
         return invoice_contacts[:1] or commercial
+
+    # ----------------------------------------------------------------------------------------------------
+    # Customer type for late-payment rules (issue #5): businesses owe penalties and the 40 EUR indemnity,
+    # consumers legal interest from the formal notice.
+    # ----------------------------------------------------------------------------------------------------
+    credit_customer_type = fields.Selection(
+        [("b2b", "Business (B2B)"), ("b2c", "Consumer (B2C)")],
+        string="Customer Type",
+        compute="_compute_credit_customer_type",
+        store=True,
+        readonly=False,
+        precompute=True,
+        recursive=True,
+        help="Business customers owe late-payment penalties and the fixed recovery indemnity; consumers owe "
+        "legal interest from the formal notice. Defaults from 'Company'; contacts follow their company.",
+    )
+
+    @api.depends("is_company", "parent_id.credit_customer_type")
+    def _compute_credit_customer_type(self):
+        for partner in self:
+            if partner.parent_id and not partner.is_company:
+                partner.credit_customer_type = partner.parent_id.credit_customer_type
+            else:
+                partner.credit_customer_type = "b2b" if partner.is_company else "b2c"
