@@ -15,6 +15,7 @@
     "depends": [
         "account",
         "sale",
+        "sale_stock",
         "mail",
         "l10n_fr_account",
     ],
@@ -43,6 +44,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_order_views.xml",
+        "views/stock_picking_views.xml",
         "views/credit_recovery_proof_views.xml",
         "views/credit_recovery_dispute_views.xml",
         "views/account_move_proof_views.xml",

@@ -310,9 +310,8 @@ class SaleOrder(models.Model):
     def _credit_work_blocked(self):
         """Whether the work on the order may not go ahead yet: its deposit is awaited.
 
-        While it is, the order is not invoiced further (the deposit invoice excepted). This add-on does not
-        depend on ``stock``: a bridge module holds the deliveries by checking this method, e.g. in
-        ``stock.picking.button_validate`` for the pickings of ``sale_id``.
+        While it is, the order is not invoiced further (the deposit invoice excepted) and its deliveries
+        are not validated (``stock.picking.button_validate``).
         """
         self.ensure_one()
         return self.credit_deposit_state == "waiting"

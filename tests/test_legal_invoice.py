@@ -93,15 +93,21 @@ class TestLegalInvoice(CreditRecoveryCommon):
         self.assertEqual(late.recovery_indemnity_amount, 40.0)
 
     def test_instalments_run_from_their_own_due_dates(self):
-        invoice = self._invoice(self.customer, 1000.0, "2025-08-01", invoice_payment_term_id=self.two_instalments.id)
-        dues = invoice.line_ids.filtered(lambda line: line.display_type == "payment_term").mapped("date_maturity")
+        invoice = self._invoice(
+            self.customer, 1000.0, "2025-08-01", invoice_payment_term_id=self.two_instalments.id
+        )
+        dues = invoice.line_ids.filtered(lambda line: line.display_type == "payment_term").mapped(
+            "date_maturity"
+        )
         self.assertEqual(sorted(str(due) for due in dues), ["2025-08-31", "2025-09-30"])
         # First 600 late 40 days: 600 * 12.15 / 100 * 40 / 365 = 7.989... = 7.99
         # Second 600 late 10 days: 600 * 12.15 / 100 * 10 / 365 = 1.997... = 2.00
         late = self._late(invoice, "2025-10-10")
         self.assertEqual(late.late_penalty_amount, 9.99)
         self.assertEqual(late.credit_days_overdue, 40)
-        self.assertEqual(late.recovery_indemnity_amount, 40.0, "one indemnity per invoice, not per instalment")
+        self.assertEqual(
+            late.recovery_indemnity_amount, 40.0, "one indemnity per invoice, not per instalment"
+        )
 
     def test_semester_straddle_on_an_invoice(self):
         invoice = self._invoice(self.customer, 1000.0, "2025-05-15", due_date="2025-06-15")
@@ -121,7 +127,8 @@ class TestLegalInvoice(CreditRecoveryCommon):
         invoice = self._invoice(self.consumer, 1000.0, "2025-08-01", due_date="2025-09-01")
         late = self._late(invoice, "2025-10-15")
         self.assertEqual(
-            (late.late_penalty_amount, late.recovery_indemnity_amount, late.legal_interest_amount), (0.0, 0.0, 0.0)
+            (late.late_penalty_amount, late.recovery_indemnity_amount, late.legal_interest_amount),
+            (0.0, 0.0, 0.0),
         )
         self.assertEqual(late.credit_days_overdue, 44)
         invoice.credit_formal_notice_date = "2025-09-15"
@@ -195,7 +202,9 @@ class TestLegalInvoice(CreditRecoveryCommon):
         billed = self.env["credit.recovery.penalty.line"].search([("penalty_move_id", "=", penalty.id)])
         self.assertEqual(sorted(billed.mapped("kind")), ["indemnity", "indemnity", "penalty", "penalty"])
         self.assertEqual(
-            str(billed.filtered(lambda line: line.invoice_id == invoice and line.kind == "penalty").date_from),
+            str(
+                billed.filtered(lambda line: line.invoice_id == invoice and line.kind == "penalty").date_from
+            ),
             "2025-09-02",
         )
         # Same day again: nothing left to bill.

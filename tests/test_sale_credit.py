@@ -476,3 +476,41 @@ class TestSaleCredit(CreditRecoveryCommon):
         self.assertEqual(order.credit_deposit_state, "waiting")
         message = self._confirm_refused(self._order(1000.0, pricelist_id=pricelist.id))
         self.assertIn("would exceed its credit limit", message)
+
+    @freeze_time("2026-03-15")
+    def test_delivery_held_until_the_deposit_is_paid(self):
+        self._set_level("high")
+        order = self._order(1000.0)
+        order.with_user(self.salesman).action_confirm()
+        picking = order.picking_ids
+        self.assertEqual(len(picking), 1)
+        self.assertEqual(picking.picking_type_code, "outgoing")
+        self.assertIn(order.credit_deposit_invoice_id.name, picking.credit_hold_message)
+        picking.move_ids.write({"quantity": 1.0, "picked": True})
+        with self.assertRaisesRegex(UserError, "Delivery held"):
+            picking.button_validate()
+        self.assertNotEqual(picking.state, "done")
+        self._pay(order.credit_deposit_invoice_id)
+        picking.invalidate_recordset(["credit_hold_message"])
+        self.assertFalse(picking.credit_hold_message)
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+
+    @freeze_time("2026-03-15")
+    def test_delivery_released_when_the_deposit_is_lifted(self):
+        self._set_level("high")
+        order = self._order(1000.0)
+        order.with_user(self.salesman).action_confirm()
+        picking = order.picking_ids
+        picking.move_ids.write({"quantity": 1.0, "picked": True})
+        self.assertTrue(picking.credit_hold_message)
+        order.with_user(self.credit_manager)._credit_lift_deposit("Bank guarantee received.")
+        picking.invalidate_recordset(["credit_hold_message"])
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        # Low-risk customers' deliveries are never held.
+        low_risk = self.env["res.partner"].create({"name": "Menuiserie Roux", "is_company": True})
+        other = self._order(1000.0, partner=low_risk)
+        other.with_user(self.salesman).action_confirm()
+        self.assertEqual(other.credit_deposit_state, "not_required")
+        self.assertFalse(other.picking_ids.credit_hold_message)
