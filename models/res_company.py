@@ -420,4 +420,4 @@ class ResCompany(models.Model):
     @api.model
     def _credit_legal_texts_install(self):
         """At installation, the companies that already exist get the French legal mentions."""
-        self.with_context(active_test=False).search([])._credit_legal_texts_add_french()
+        self.with_context(active_test=False).search([("id", "!=", False)])._credit_legal_texts_add_french()
