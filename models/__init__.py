@@ -21,3 +21,6 @@ from . import credit_recovery_forecast
 from . import credit_recovery_rate
 from . import credit_recovery_penalty_line
 from . import account_move
+from . import credit_recovery_case
+from . import account_move_litigation
+from . import res_partner_litigation
