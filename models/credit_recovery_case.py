@@ -73,6 +73,17 @@ CONTROLLER_FIELDS = frozenset({"cost_line_ids"})
 MANAGER_GROUP = "account_credit_recovery.group_credit_manager"
 
 
+def _of_city(city):
+    """French "of" before a town's name: de Lyon, d'Angers, du Havre, des Sables-d'Olonne."""
+    city = city.strip()
+    for article, contraction in (("Le ", "du "), ("Les ", "des ")):
+        if city.startswith(article):
+            return contraction + city[len(article) :]
+    if city[:1].upper() in "AEIOUYÂÉÈÊÎÔÛ":
+        return "d'" + city
+    return "de " + city
+
+
 class CreditRecoveryCase(models.Model):
     """A litigation file: the invoices of one customer claimed through one route, from filing to closing."""
 
@@ -678,10 +689,11 @@ class CreditRecoveryCase(models.Model):
 
     @api.model
     def _court_label(self, kind, city):
+        """The court's name, in French whatever the language: "Tribunal de commerce d'Angers"."""
         if not kind:
             return False
         label = dict(COURT_KINDS)[kind]
-        return "%s de %s" % (label, city) if city else label
+        return "%s %s" % (label, _of_city(city)) if city else label
 
     @api.model
     def _next_working_day(self, day):

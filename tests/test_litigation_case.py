@@ -110,6 +110,12 @@ class TestLitigationCase(CreditRecoveryCommon):
         # Consumers owe neither penalties nor the indemnity.
         self.assertEqual(consumer_case.amount_penalties, 0.0)
         self.assertEqual(consumer_case.amount_indemnity, 0.0)
+        # French elision of the town's name.
+        self.customer.city = "Angers"
+        self.assertEqual(trader_case.court_name, "Tribunal de commerce d'Angers")
+        self.customer.city = "Le Havre"
+        self.assertEqual(trader_case.court_name, "Tribunal de commerce du Havre")
+        self.customer.city = "Lyon"
         # A business customer becomes a consumer: the court follows.
         self.customer.credit_customer_type = "b2c"
         self.assertEqual(trader_case.court_kind, "judiciaire")
@@ -186,7 +192,7 @@ class TestLitigationCase(CreditRecoveryCommon):
         content, _type = self.env["ir.actions.report"]._render_qweb_html(report.report_name, case.ids)
         tree = html.fromstring(content)
         text = " ".join(tree.text_content().split())
-        self.assertIn("Tribunal de commerce de Lyon", text)
+        self.assertIn("To the President of the Tribunal de commerce de Lyon", text)
         self.assertIn("Cerfa 12946", text)
         creditor = " ".join(tree.xpath("//table[@name='creditor']")[0].text_content().split())
         debtor = " ".join(tree.xpath("//table[@name='debtor']")[0].text_content().split())
@@ -347,6 +353,10 @@ class TestLitigationCase(CreditRecoveryCommon):
         self.assertEqual(case.state, "closed")
         with self.assertRaises(AccessError):
             as_controller.action_reopen()
+        # The cases' menu is the credit staff's.
+        menu = self.env.ref("account_credit_recovery.credit_recovery_case_menu")
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(self.credit_controller)._visible_menu_ids())
+        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids())
         # Neither salespeople nor invoicing users read cases.
         with self.assertRaises(AccessError):
             case.with_user(self.invoicing_user).read(["name"])
