@@ -243,16 +243,6 @@ class CreditRecoveryAction(models.Model):
                 user_id=action.user_id.id,
             )
 
-    def action_view_case(self):
-        """The litigation case proposed by this action."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "credit.recovery.case",
-            "res_id": self.case_id.id,
-            "view_mode": "form",
-        }
-
     def _previous_contacts(self):
         """{customer: its earlier actions, newest first}, read in one query for all of ``self``."""
         earlier = self.search(
