@@ -403,6 +403,22 @@ class TestLitigationCase(CreditRecoveryCommon):
         self.assertFalse(self.invoice.credit_in_litigation)
         self.assertEqual(self.Case._credit_filing_dates(self.invoice), {self.invoice: []})
 
+    def test_views_load_for_each_role(self):
+        for user in (self.credit_controller, self.credit_manager):
+            views = self.Case.with_user(user).get_views([(False, "list"), (False, "form"), (False, "search")])
+            self.assertIn("evidence_html", views["views"]["form"]["arch"])
+            self.assertIn("route_small_claims", views["views"]["search"]["arch"])
+            form = self.env["res.partner"].with_user(user).get_views([(False, "form")])
+            self.assertIn("action_credit_cases", form["views"]["form"]["arch"])
+        # Roles without access to cases still open customers and invoices, without the button.
+        for user in (self.salesman, self.invoicing_user):
+            form = self.env["res.partner"].with_user(user).get_views([(False, "form")])
+            self.assertNotIn("action_credit_cases", form["views"]["form"]["arch"])
+        form = self.env["account.move"].with_user(self.invoicing_user).get_views([(False, "form")])
+        self.assertNotIn("action_credit_cases", form["views"]["form"]["arch"])
+        form = self.env["account.move"].with_user(self.credit_controller).get_views([(False, "form")])
+        self.assertIn("action_credit_cases", form["views"]["form"]["arch"])
+
 
 @tagged("post_install", "-at_install")
 class TestLitigationDunningLevel(CreditRecoveryCommon):
