@@ -58,6 +58,9 @@
         "views/credit_recovery_dashboard_views.xml",
         "views/menus.xml",
         "views/credit_recovery_deposit_schedule_views.xml",
+        "data/credit_recovery_case_data.xml",
+        "report/credit_recovery_case_report.xml",
+        "views/credit_recovery_case_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

@@ -22,3 +22,6 @@ from . import credit_recovery_rate
 from . import credit_recovery_penalty_line
 from . import account_move
 from . import stock_picking
+from . import credit_recovery_case
+from . import account_move_litigation
+from . import res_partner_litigation

@@ -75,6 +75,13 @@ class CreditRecoveryAction(models.Model):
     registered_number = fields.Char(string="Registered Mail Number", tracking=True)
     registered_date = fields.Date(string="Posted On", tracking=True)
     acknowledgement_date = fields.Date(string="Acknowledged On", tracking=True)
+    case_id = fields.Many2one(
+        "credit.recovery.case",
+        string="Litigation Case",
+        ondelete="set null",
+        index="btree_not_null",
+        help="The case the litigation level proposed for review.",
+    )
 
     @api.depends("level_id.name", "partner_id.name")
     def _compute_name(self):
@@ -211,13 +218,28 @@ class CreditRecoveryAction(models.Model):
             )
 
     def _schedule_litigation_review(self):
+        """Propose a draft litigation case (or point to the customer's current one) and ask for its review."""
         history = self._previous_contacts()
+        # The run proposes the case whoever triggers it; only a Credit Manager opens it.
+        cases = self.env["credit.recovery.case"].sudo()._propose_for_actions(self)
         for action in self:
+            case = cases[action].sudo(False)
+            action.case_id = case
+            link = Markup(
+                '<p><a href="#" data-oe-model="credit.recovery.case" data-oe-id="%s">%s</a></p>'
+            ) % (
+                case.id,
+                self.env._("Litigation case %(case)s (%(state)s)", case=case.name, state=case._state_label()),
+            )
             action.activity_schedule(
                 act_type_xmlid="mail.mail_activity_data_todo",
                 date_deadline=action.date,
-                summary=self.env._("Litigation review of %(customer)s", customer=action.partner_id.name),
-                note=action._call_brief(history.get(action.partner_id, self.browse())),
+                summary=self.env._(
+                    "Litigation review of %(customer)s: case %(case)s",
+                    customer=action.partner_id.name,
+                    case=case.name,
+                ),
+                note=link + action._call_brief(history.get(action.partner_id, self.browse())),
                 user_id=action.user_id.id,
             )
 

@@ -1,0 +1,59 @@
+from odoo import api, fields, models
+
+CASE_READERS = "account_credit_recovery.group_credit_controller,account.group_account_readonly"
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    credit_case_ids = fields.Many2many(
+        "credit.recovery.case",
+        "credit_recovery_case_move_rel",
+        "move_id",
+        "case_id",
+        string="Litigation Cases",
+        copy=False,
+        readonly=True,
+        groups=CASE_READERS,
+    )
+    credit_case_count = fields.Integer(
+        string="Litigation Case Count", compute="_compute_credit_case_count", groups=CASE_READERS
+    )
+    credit_in_litigation = fields.Boolean(
+        string="In Litigation",
+        compute="_compute_credit_in_litigation",
+        store=True,
+        help="The invoice is claimed in an open litigation case.",
+    )
+
+    @api.depends("credit_case_ids.state")
+    def _compute_credit_in_litigation(self):
+        for move in self:
+            move.credit_in_litigation = any(case.state == "open" for case in move.credit_case_ids)
+
+    def _compute_credit_case_count(self):
+        counts = dict(
+            self.env["credit.recovery.case"]._read_group(
+                [("move_ids", "in", self.ids)], ["move_ids"], ["__count"]
+            )
+        )
+        for move in self:
+            move.credit_case_count = counts.get(move, 0)
+
+    def action_credit_cases(self):
+        """The litigation cases claiming the invoice."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_credit_recovery.credit_recovery_case_action"
+        )
+        action.update(
+            {
+                "domain": [("move_ids", "in", self.ids)],
+                "context": {
+                    "default_partner_id": self.commercial_partner_id.id,
+                    "default_move_ids": self.ids,
+                    "default_company_id": self.company_id.id,
+                },
+            }
+        )
+        return action
