@@ -57,3 +57,7 @@ class AccountMove(models.Model):
             }
         )
         return action
+
+    def _credit_recovery_blocked(self):
+        """Invoices claimed in an open litigation case are out of the amicable run: the case leads now."""
+        return super()._credit_recovery_blocked() | self.filtered("credit_in_litigation")

@@ -472,3 +472,20 @@ class TestLitigationDunningLevel(CreditRecoveryCommon):
         self.assertEqual(again.case_id, case)
         self.assertEqual(Case.search_count([("partner_id", "=", self.customer.id)]), 1)
         self.assertIn(case.name, again.activity_ids.summary)
+
+    def test_open_case_takes_its_invoices_out_of_the_run(self):
+        invoice = self._invoice(self.customer, 5000.0, "2026-03-01", due_date=self.due)
+        for offset in (-15, 3, 7, 14, 21, 30):
+            self._run(offset)
+        case = self._run(45).case_id
+        with freeze_time(self.due + timedelta(days=46)):
+            case.action_open()
+        self.assertTrue(invoice.credit_in_litigation)
+        self.assertFalse(self._run(60), "no amicable reminder once the invoice is in court")
+        self.assertEqual(invoice._credit_recovery_blocked(), invoice)
+        # Closing the case gives the invoice back to the run (e.g. a settlement that is not kept).
+        with freeze_time(self.due + timedelta(days=70)):
+            case.write({"close_outcome": "settled"})
+            case.action_close()
+        self.assertFalse(invoice.credit_in_litigation)
+        self.assertFalse(invoice._credit_recovery_blocked())
