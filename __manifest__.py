@@ -56,6 +56,8 @@
         "views/credit_recovery_dashboard_views.xml",
         "views/menus.xml",
         "views/credit_recovery_deposit_schedule_views.xml",
+        "wizards/credit_recovery_doubtful_wizard_views.xml",
+        "views/credit_recovery_doubtful_line_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

@@ -21,3 +21,7 @@ from . import credit_recovery_forecast
 from . import credit_recovery_rate
 from . import credit_recovery_penalty_line
 from . import account_move
+from . import res_company_doubtful
+from . import credit_recovery_doubtful_line
+from . import account_move_doubtful
+from . import res_partner_doubtful
