@@ -176,6 +176,28 @@ class TestDoubtfulReceivable(CreditRecoveryCommon):
         )
 
     @freeze_time("2026-03-15")
+    def test_register_payment_on_reclassified_invoice_pays_the_416_item(self):
+        record = self._reclassify()
+        self._run_wizard(self.credit_manager, self.invoice, "provision", provision_percent=50.0)
+        # Odoo's "Register Payment" on the invoice itself, by an invoicing user.
+        wizard = (
+            self.env["account.payment.register"]
+            .with_user(self.invoicing_user)
+            .with_context(active_model="account.move", active_ids=self.invoice.ids)
+            .create({"payment_date": "2026-03-20"})
+        )
+        self.assertEqual(wizard.amount, 1000.0)
+        self.assertEqual(wizard.partner_type, "customer")
+        self.assertEqual(wizard.line_ids, record.doubtful_move_line_id)
+        payment = wizard._create_payments()
+        self.assertEqual(payment.destination_account_id, record.doubtful_move_line_id.account_id)
+        self.assertTrue(record.doubtful_move_line_id.reconciled)
+        self.assertEqual(self.invoice.amount_residual, 0.0)
+        self.assertIn(self.invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual((record.state, record.provision_amount), ("paid", 0.0))
+        self.assertEqual(self._balances(record.provision_move_ids)["491"], 0.0)
+
+    @freeze_time("2026-03-15")
     def test_partial_payment_on_416_keeps_the_invoice_open(self):
         record = self._reclassify()
         self._run_wizard(self.credit_manager, self.invoice, "provision", provision_percent=50.0)

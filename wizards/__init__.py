@@ -7,3 +7,4 @@ from . import credit_recovery_bap_wizard
 from . import credit_recovery_dispute_wizard
 from . import credit_recovery_penalty_invoice_wizard
 from . import credit_recovery_doubtful_wizard
+from . import account_payment_register_doubtful
