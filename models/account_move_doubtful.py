@@ -17,16 +17,23 @@ class AccountMove(models.Model):
     @api.depends(
         "credit_doubtful_move_line_id.amount_residual",
         "credit_doubtful_move_line_id.amount_residual_currency",
+        "credit_doubtful_move_line_id.parent_state",
     )
     def _compute_amount(self):
         """A reclassified invoice's own receivable is settled by the 416 entry: it stays due through 416."""
         result = super()._compute_amount()
         for move in self:
             line = move.credit_doubtful_move_line_id
-            if line and move.state == "posted":
+            if line and move.state == "posted" and line.parent_state == "posted":
                 move.amount_residual += -move.direction_sign * line.amount_residual_currency
                 move.amount_residual_signed += line.amount_residual
         return result
+
+    def _credit_open_receivables(self):
+        """The receivable items of the invoices still open (what a reclassification moves to 416)."""
+        return self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        )
 
 
 class AccountMoveLine(models.Model):

@@ -204,13 +204,26 @@ class CreditRecoveryDoubtfulLine(models.Model):
         """Move the open receivables of ``invoices`` from 411 to 416: one entry per company, two lines per invoice."""
         self._credit_check_manager()
         self._credit_check_invoices(invoices)
-        records = self._credit_get_or_create(invoices)
-        for record in records:
-            if record.reclass_move_id:
+        # Everything is checked before the first write: a refusal leaves nothing behind.
+        for invoice in invoices:
+            if invoice.credit_doubtful_move_line_id:
                 raise UserError(
-                    self.env._("%(invoice)s is already a doubtful receivable.", invoice=record.move_id.name)
+                    self.env._("%(invoice)s is already a doubtful receivable.", invoice=invoice.name)
                 )
-            record._credit_check_open()
+            if invoice.currency_id.is_zero(
+                sum(invoice._credit_open_receivables().mapped("amount_residual_currency"))
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(invoice)s has nothing left to pay: nothing to reclassify.", invoice=invoice.name
+                    )
+                )
+        for company in invoices.company_id:
+            company._credit_doubtful_account("credit_doubtful_account_id")
+            if not journal:
+                company._credit_doubtful_journal()
+        records = self._credit_get_or_create(invoices)
+        records._credit_check_open()
         result = self.browse()
         for company, company_records in records.grouped("company_id").items():
             env = self._credit_labels_env(company)
@@ -219,16 +232,7 @@ class CreditRecoveryDoubtfulLine(models.Model):
             line_vals = []
             for record in company_records:
                 invoice = record.move_id
-                receivables = invoice.line_ids.filtered(
-                    lambda line: line.account_type == "asset_receivable" and not line.reconciled
-                )
-                if invoice.currency_id.is_zero(sum(receivables.mapped("amount_residual_currency"))):
-                    raise UserError(
-                        self.env._(
-                            "%(invoice)s has nothing left to pay: nothing to reclassify.",
-                            invoice=invoice.name,
-                        )
-                    )
+                receivables = invoice._credit_open_receivables()
                 label = env._("Reclassification as doubtful receivable - %(invoice)s", invoice=invoice.name)
                 line_vals.append(
                     {
@@ -260,10 +264,7 @@ class CreditRecoveryDoubtfulLine(models.Model):
             move_lines = iter(move.line_ids.sorted("id"))
             for record in company_records:
                 line_416 = next(move_lines)
-                receivables = record.move_id.line_ids.filtered(
-                    lambda line: line.account_type == "asset_receivable" and not line.reconciled
-                )
-                for receivable in receivables:
+                for receivable in record.move_id._credit_open_receivables():
                     (receivable | next(move_lines)).with_context(credit_doubtful_internal=True).reconcile()
                 record.write(
                     {

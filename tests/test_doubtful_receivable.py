@@ -109,6 +109,16 @@ class TestDoubtfulReceivable(CreditRecoveryCommon):
         self.assertEqual(sorted(lines_416.mapped("balance")), [600.0, 1000.0])
         self.assertEqual(self.other_invoice.amount_residual, 600.0)
 
+    @freeze_time("2026-03-15")
+    def test_reclassify_is_all_or_nothing(self):
+        self._pay(self.other_invoice)
+        entries_before = self.env["account.move"].search_count([("move_type", "=", "entry")])
+        with self.assertRaisesRegex(UserError, "nothing to reclassify"):
+            self._reclassify(self.invoice | self.other_invoice)
+        self.assertEqual(self.env["account.move"].search_count([("move_type", "=", "entry")]), entries_before)
+        self.assertFalse(self.Doubtful.search([("move_id", "in", (self.invoice | self.other_invoice).ids)]))
+        self.assertFalse(self.invoice.credit_doubtful_move_line_id)
+
     # ------------------------------------------------------------------
     # Provision
     # ------------------------------------------------------------------
@@ -196,6 +206,18 @@ class TestDoubtfulReceivable(CreditRecoveryCommon):
         self.assertIn(self.invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual((record.state, record.provision_amount), ("paid", 0.0))
         self.assertEqual(self._balances(record.provision_move_ids)["491"], 0.0)
+
+    @freeze_time("2026-03-15")
+    def test_payment_of_a_provisioned_invoice_never_reclassified(self):
+        self._run_wizard(self.credit_manager, self.other_invoice, "provision", provision_percent=100.0)
+        record = self.Doubtful.search([("move_id", "=", self.other_invoice.id)])
+        self.assertFalse(record.reclass_move_id)
+        self.assertEqual(self._balances(record.provision_move_ids), {"6817": 500.0, "491": -500.0})
+        self._pay(self.other_invoice, payment_date="2026-03-20")
+        self.assertEqual((record.state, record.provision_amount), ("paid", 0.0))
+        self.assertEqual(
+            self._balances(record.provision_move_ids), {"6817": 500.0, "491": 0.0, "7817": -500.0}
+        )
 
     @freeze_time("2026-03-15")
     def test_partial_payment_on_416_keeps_the_invoice_open(self):

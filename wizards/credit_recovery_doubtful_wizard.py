@@ -92,12 +92,14 @@ class CreditRecoveryDoubtfulWizard(models.TransientModel):
             raise UserError(
                 self.env._("Select invoices of %(customer)s only.", customer=self.partner_id.display_name)
             )
-        if self.operation == "reclassify":
-            records = Doubtful._credit_reclassify(self.move_ids, self.date, self.journal_id)
-        else:
-            records = Doubtful._credit_get_or_create(self.move_ids)
-            if self.operation == "provision":
-                records._credit_set_provision(self.provision_percent, self.date, self.journal_id)
+        # All the entries of the operation or none: a refusal on the last invoice undoes the first ones.
+        with self.env.cr.savepoint():
+            if self.operation == "reclassify":
+                records = Doubtful._credit_reclassify(self.move_ids, self.date, self.journal_id)
             else:
-                records._credit_write_off(self.date, self.journal_id)
+                records = Doubtful._credit_get_or_create(self.move_ids)
+                if self.operation == "provision":
+                    records._credit_set_provision(self.provision_percent, self.date, self.journal_id)
+                else:
+                    records._credit_write_off(self.date, self.journal_id)
         return records._get_records_action(name=self.env._("Doubtful Receivables"))
