@@ -220,6 +220,32 @@ class TestDoubtfulReceivable(CreditRecoveryCommon):
         )
 
     @freeze_time("2026-03-15")
+    def test_outstanding_411_payment_applied_to_the_416_item(self):
+        record = self._reclassify()
+        self._run_wizard(self.credit_manager, self.invoice, "provision", provision_percent=50.0)
+        # A payment received on 411 without an invoice, then offered on the invoice by Odoo's widget.
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": self.customer.id,
+                "amount": 1000.0,
+            }
+        )
+        payment.action_post()
+        outstanding = payment.move_id.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        self.assertTrue(outstanding.account_id.code.startswith("411"))
+        self.invoice.with_user(self.invoicing_user).js_assign_outstanding_line(outstanding.id)
+
+        self.assertTrue(outstanding.reconciled)
+        self.assertTrue(record.doubtful_move_line_id.reconciled)
+        transfer = outstanding.matched_debit_ids.debit_move_id.move_id
+        self._assert_balanced(transfer)
+        self.assertEqual(self._balances(transfer), {"411": 1000.0, "416": -1000.0})
+        self.assertEqual(self.invoice.amount_residual, 0.0)
+        self.assertEqual((record.state, record.provision_amount), ("paid", 0.0))
+
+    @freeze_time("2026-03-15")
     def test_partial_payment_on_416_keeps_the_invoice_open(self):
         record = self._reclassify()
         self._run_wizard(self.credit_manager, self.invoice, "provision", provision_percent=50.0)
@@ -276,6 +302,15 @@ class TestDoubtfulReceivable(CreditRecoveryCommon):
         self.assertEqual(self._balances(move), {"654": 500.0, "44571": 100.0, "411": -600.0})
         self.assertEqual(self.other_invoice.payment_state, "paid")
         self.assertFalse(record.provision_move_ids)
+
+    @freeze_time("2026-03-15")
+    def test_write_off_of_a_previous_year_invoice_goes_to_6544(self):
+        old_invoice = self._invoice(self.customer, 100.0, "2025-06-01", due_date="2025-07-01")
+        self._run_wizard(self.credit_manager, old_invoice, "writeoff")
+        move = self.Doubtful.search([("move_id", "=", old_invoice.id)]).writeoff_move_id
+        loss_line = move.line_ids.filtered(lambda line: line.account_id.code.startswith("654"))
+        self.assertTrue(loss_line.account_id.code.startswith("6544"))
+        self.assertEqual(self._balances(move), {"654": 100.0, "44571": 20.0, "411": -120.0})
 
     @freeze_time("2026-03-15")
     def test_write_off_refused_when_nothing_is_due(self):
