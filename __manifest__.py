@@ -61,6 +61,8 @@
         "data/credit_recovery_case_data.xml",
         "report/credit_recovery_case_report.xml",
         "views/credit_recovery_case_views.xml",
+        "wizards/credit_recovery_doubtful_wizard_views.xml",
+        "views/credit_recovery_doubtful_line_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

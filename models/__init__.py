@@ -25,3 +25,8 @@ from . import stock_picking
 from . import credit_recovery_case
 from . import account_move_litigation
 from . import res_partner_litigation
+from . import res_company_doubtful
+from . import credit_recovery_doubtful_line
+from . import account_move_doubtful
+from . import res_partner_doubtful
+from . import account_payment_doubtful

@@ -8,3 +8,6 @@ from . import test_dispute
 from . import test_reporting
 from . import test_dashboard_tour
 from . import test_litigation_case
+from . import test_doubtful_receivable
+from . import test_legal_invoice
+from . import test_legal_rates

@@ -6,3 +6,5 @@ from . import credit_recovery_presend_override_wizard
 from . import credit_recovery_bap_wizard
 from . import credit_recovery_dispute_wizard
 from . import credit_recovery_penalty_invoice_wizard
+from . import credit_recovery_doubtful_wizard
+from . import account_payment_register_doubtful
