@@ -26,6 +26,7 @@
         "data/product_data.xml",
         "data/ir_cron_data.xml",
         "report/credit_recovery_letter.xml",
+        "report/credit_recovery_formal_notice_report.xml",
         "report/credit_recovery_plan_report.xml",
         "report/report_invoice.xml",
         "data/mail_template_data.xml",
@@ -56,6 +57,9 @@
         "views/credit_recovery_dashboard_views.xml",
         "views/menus.xml",
         "views/credit_recovery_deposit_schedule_views.xml",
+        "data/credit_recovery_formal_recovery_data.xml",
+        "wizards/credit_recovery_certainty_override_wizard_views.xml",
+        "views/credit_recovery_formal_recovery_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

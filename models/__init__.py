@@ -21,3 +21,7 @@ from . import credit_recovery_forecast
 from . import credit_recovery_rate
 from . import credit_recovery_penalty_line
 from . import account_move
+from . import account_move_certainty
+from . import account_move_prescription
+from . import credit_recovery_action_formal_notice
+from . import res_partner_collective_proceeding

@@ -6,3 +6,4 @@ from . import credit_recovery_presend_override_wizard
 from . import credit_recovery_bap_wizard
 from . import credit_recovery_dispute_wizard
 from . import credit_recovery_penalty_invoice_wizard
+from . import credit_recovery_certainty_override_wizard
