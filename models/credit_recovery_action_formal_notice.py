@@ -97,6 +97,15 @@ class CreditRecoveryAction(models.Model):
             "context": {"default_action_ids": self.ids},
         }
 
+    def action_print_letter(self):
+        """Formal notices print once validated, and only when every figure of the letter can be computed."""
+        notices = self.filtered(lambda action: action.channel == "registered_letter")
+        if any(action.state in ("to_validate", "cancel") for action in notices):
+            raise UserError(self.env._("A formal notice is printed once a Credit Manager has validated it."))
+        for action in notices:
+            action._formal_notice_values()
+        return super().action_print_letter()
+
     def action_record_registered_mail(self):
         """The formal notice was posted: record it, fix the deadline and start the legal interest.
 
