@@ -132,7 +132,8 @@ class AccountMove(models.Model):
                 ("state", "=", "posted"),
                 ("amount_residual", ">", 0),
                 ("credit_prescription_date", ">=", today),
-                ("credit_prescription_date", "<=", today + relativedelta(months=6)),
+                # Wide enough for month-end arithmetic; each milestone is checked exactly below.
+                ("credit_prescription_date", "<=", today + relativedelta(months=7)),
             ]
         )
         warned = defaultdict(lambda: self.browse())
@@ -142,7 +143,7 @@ class AccountMove(models.Model):
                 if today < prescription - relativedelta(months=months):
                     continue
                 if move[f"credit_prescription_warned_{milestone}"] != prescription:
-                    move._credit_prescription_warn(months)
+                    move._credit_prescription_warn(months, today)
                     # The closer warning makes the earlier ones pointless.
                     for passed, _months in PRESCRIPTION_MILESTONES[index:]:
                         warned[passed] |= move
@@ -152,12 +153,12 @@ class AccountMove(models.Model):
                 same_date.write({f"credit_prescription_warned_{milestone}": prescription})
         return True
 
-    def _credit_prescription_warn(self, months):
+    def _credit_prescription_warn(self, months, today):
         self.ensure_one()
         customer = self.commercial_partner_id.with_company(self.company_id)
         self.activity_schedule(
             act_type_xmlid="account_credit_recovery.mail_activity_type_credit_prescription",
-            date_deadline=self.credit_prescription_date - relativedelta(months=months),
+            date_deadline=max(today, self.credit_prescription_date - relativedelta(months=months)),
             summary=self.env._(
                 "%(invoice)s becomes time-barred on %(date)s",
                 invoice=self.name,

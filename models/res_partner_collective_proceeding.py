@@ -99,7 +99,8 @@ class ResPartner(models.Model):
             proceeding = dict(self._fields["credit_collective_proceeding"]._description_selection(self.env))[
                 partner.credit_collective_proceeding
             ]
-            controller = partner.with_company(company).credit_controller_id
+            # sudo: the controller of another company than the user's follows that company's declaration.
+            controller = partner.sudo().with_company(company).credit_controller_id
             partner.activity_schedule(
                 act_type_xmlid="account_credit_recovery.mail_activity_type_credit_claim_declaration",
                 date_deadline=deadline,

@@ -7,8 +7,6 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.tests import tagged
 
-from odoo.addons.account.models.account_move import AccountMove
-
 from .common import CreditRecoveryCommon
 
 
@@ -91,7 +89,8 @@ class TestPrescription(CreditRecoveryCommon):
         """The litigation file adds its court filings by overriding ``_credit_prescription_events``."""
         invoice = self._invoice(self.customer, 1000.0, "2026-03-01", due_date="2026-03-31")
         other = self._invoice(self.customer, 500.0, "2026-03-01", due_date="2026-03-31")
-        original = AccountMove._credit_prescription_events
+        registry_class = type(self.env["account.move"])
+        original = registry_class._credit_prescription_events
 
         def with_court_filing(moves):
             events = original(moves)
@@ -99,7 +98,7 @@ class TestPrescription(CreditRecoveryCommon):
                 events[invoice].append(date(2027, 9, 1))
             return events
 
-        with patch.object(AccountMove, "_credit_prescription_events", with_court_filing, create=True):
+        with patch.object(registry_class, "_credit_prescription_events", with_court_filing):
             (invoice | other)._compute_credit_prescription_date()
         self.assertEqual(invoice.credit_prescription_date, date(2032, 9, 1))
         self.assertEqual(other.credit_prescription_date, date(2031, 3, 31))
