@@ -4,8 +4,10 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import format_date
 
-CERTAINTY_OVERRIDE_FIELDS = frozenset(
+# Written by Credit Managers only: the override of the certainty check and the signatory of the notice.
+MANAGER_FIELDS = frozenset(
     {
+        "validated_by_id",
         "certainty_override",
         "certainty_override_reason",
         "certainty_override_user_id",
@@ -69,11 +71,15 @@ class CreditRecoveryAction(models.Model):
 
     def write(self, vals):
         if (
-            CERTAINTY_OVERRIDE_FIELDS & set(vals)
+            MANAGER_FIELDS & set(vals)
             and not self.env.su
             and not self.env.user.has_group("account_credit_recovery.group_credit_manager")
         ):
-            raise AccessError(self.env._("Only a Credit Manager can override the certainty check."))
+            raise AccessError(
+                self.env._(
+                    "Only a Credit Manager can validate a formal notice or override its certainty check."
+                )
+            )
         return super().write(vals)
 
     def action_validate(self):
@@ -94,7 +100,7 @@ class CreditRecoveryAction(models.Model):
             "res_model": "credit.recovery.certainty.override.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_action_ids": self.ids},
+            "context": {"default_action_ids": self.ids, "default_company_id": self.company_id[:1].id},
         }
 
     def action_print_letter(self):
@@ -192,12 +198,12 @@ class CreditRecoveryAction(models.Model):
         self.ensure_one()
         return letter_date + timedelta(days=self.company_id.credit_formal_notice_days)
 
-    def _formal_notice_values(self):
+    def _formal_notice_values(self, strict=True):
         """What the formal notice letter states, amounts in the company currency.
 
         Penalties and indemnities come from the legal engine on the date of the letter (the posting date
-        once posted, else today), for the covered items only. A missing official rate stops the letter
-        rather than printing a guess.
+        once posted, else today), for the covered items only. A missing official rate is never guessed: it
+        raises, or with ``strict=False`` (a preview) the values carry the ``error`` and no penalties.
         """
         self.ensure_one()
         company = self.company_id
@@ -208,17 +214,19 @@ class CreditRecoveryAction(models.Model):
         is_business = self.partner_id.commercial_partner_id.credit_customer_type != "b2c"
         rows = []
         rates = []
+        # Consumers' letters state no computed figure beyond the principal: only penalties need the rates.
+        error = is_business and next(
+            (detail["error"] for detail in details.values() if detail.get("error")), False
+        )
+        if error:
+            error = self.env._(
+                "The formal notice of %(action)s cannot be printed: %(error)s", action=self.name, error=error
+            )
+            if strict:
+                raise UserError(error)
         for move in invoices.sorted(lambda move: (move.invoice_date_due or move.date, move.id)):
             lines = self.line_ids.filtered(lambda line, move=move: line.move_id == move)
-            detail = details.get(move, {})
-            if detail.get("error"):
-                raise UserError(
-                    self.env._(
-                        "The formal notice of %(action)s cannot be printed: %(error)s",
-                        action=self.name,
-                        error=detail["error"],
-                    )
-                )
+            detail = {} if error else details.get(move, {})
             items = [item for item in detail.get("penalties", []) if item["line"] in lines]
             rates += [rate for item in items for rate in item["rates"] if rate not in rates]
             penalties = move.currency_id._convert(
@@ -244,6 +252,7 @@ class CreditRecoveryAction(models.Model):
         deadline = self.formal_notice_deadline or self._formal_notice_deadline(letter_date)
         rate_text = ", ".join(invoices[:1]._credit_format_rate(rate) for rate in sorted(rates))
         return {
+            "error": error,
             "letter_date": letter_date,
             "deadline": deadline,
             "is_business": is_business,

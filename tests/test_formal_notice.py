@@ -163,6 +163,11 @@ class TestFormalNotice(CreditRecoveryCommon):
         self.env["credit.recovery.rate"].search([("kind", "=", "ecb_mro")]).unlink()
         with self.assertRaises(UserError):
             action._formal_notice_values()
+        # A preview says why instead of guessing the penalties.
+        _content, tree = self._render(action)
+        self.assertIn("2026-S1", self._texts(tree, "//p[@name='error']")[0])
+        self.assertFalse(tree.xpath("//td[@name='penalties']"))
+        self.assertFalse(tree.xpath("//tr[@name='total_penalties']"))
         action.with_user(self.credit_manager).write({"state": "draft"})
         with self.assertRaises(UserError):
             action.with_user(self.credit_controller).action_print_letter()
@@ -183,6 +188,8 @@ class TestFormalNotice(CreditRecoveryCommon):
             action.with_user(self.credit_controller).action_print_letter()
         with self.assertRaises(AccessError):
             action.with_user(self.credit_controller).action_validate()
+        with self.assertRaises(AccessError):
+            action.with_user(self.credit_controller).validated_by_id = self.credit_controller
         self.assertEqual(action.state, "to_validate")
         action.with_user(self.credit_manager).action_validate()
         self.assertEqual(action.state, "draft")

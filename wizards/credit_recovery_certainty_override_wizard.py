@@ -5,7 +5,11 @@ from odoo.exceptions import AccessError, UserError
 class CreditRecoveryCertaintyOverrideWizard(models.TransientModel):
     _name = "credit.recovery.certainty.override.wizard"
     _description = "Override the Certainty Check of a Formal Notice"
+    _check_company_auto = True
 
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, ondelete="cascade"
+    )
     action_ids = fields.Many2many(
         "credit.recovery.action",
         "credit_recovery_certainty_override_action_rel",
@@ -13,6 +17,7 @@ class CreditRecoveryCertaintyOverrideWizard(models.TransientModel):
         "action_id",
         string="Formal Notices",
         required=True,
+        check_company=True,
     )
     issues = fields.Text(string="Issues", compute="_compute_issues")
     reason = fields.Text(string="Reason", required=True)
