@@ -27,6 +27,7 @@
         "data/product_data.xml",
         "data/ir_cron_data.xml",
         "report/credit_recovery_letter.xml",
+        "report/credit_recovery_formal_notice_report.xml",
         "report/credit_recovery_plan_report.xml",
         "report/report_invoice.xml",
         "data/mail_template_data.xml",
@@ -63,6 +64,9 @@
         "views/credit_recovery_case_views.xml",
         "wizards/credit_recovery_doubtful_wizard_views.xml",
         "views/credit_recovery_doubtful_line_views.xml",
+        "data/credit_recovery_formal_recovery_data.xml",
+        "wizards/credit_recovery_certainty_override_wizard_views.xml",
+        "views/credit_recovery_formal_recovery_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

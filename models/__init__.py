@@ -30,3 +30,7 @@ from . import credit_recovery_doubtful_line
 from . import account_move_doubtful
 from . import res_partner_doubtful
 from . import account_payment_doubtful
+from . import account_move_certainty
+from . import account_move_prescription
+from . import credit_recovery_action_formal_notice
+from . import res_partner_collective_proceeding

@@ -72,9 +72,6 @@ class CreditRecoveryAction(models.Model):
         help="A call before the due date, to check the invoice is approved for payment.",
     )
     promise_ids = fields.One2many("credit.recovery.promise", "action_id", string="Promises")
-    registered_number = fields.Char(string="Registered Mail Number", tracking=True)
-    registered_date = fields.Date(string="Posted On", tracking=True)
-    acknowledgement_date = fields.Date(string="Acknowledged On", tracking=True)
     case_id = fields.Many2one(
         "credit.recovery.case",
         string="Litigation Case",
@@ -154,21 +151,15 @@ class CreditRecoveryAction(models.Model):
 
     def action_print_letter(self):
         """The letter of each action, rendered in the customer's language."""
-        report = self.env.ref("account_credit_recovery.action_report_credit_recovery_letter")
+        report = self._letter_report()
         self.write({"printed": True})
         return report.report_action(self)
 
-    def action_record_registered_mail(self):
-        """Registered letters are done once their registered-mail number is recorded."""
-        for action in self:
-            if not action.registered_number:
-                raise UserError(
-                    self.env._("Enter the registered-mail number of %(action)s first.", action=action.name)
-                )
-        self.write({"state": "done", "registered_date": fields.Date.context_today(self)})
-        return True
-
     # Business logic
+
+    def _letter_report(self):
+        """The letter the actions in ``self`` print: the reminder letter."""
+        return self.env.ref("account_credit_recovery.action_report_credit_recovery_letter")
 
     def _execute(self):
         """Carry out draft actions, channel by channel, in batches (the mail queue, one activity each)."""

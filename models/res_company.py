@@ -421,3 +421,16 @@ class ResCompany(models.Model):
     def _credit_legal_texts_install(self):
         """At installation, the companies that already exist get the French legal mentions."""
         self.with_context(active_test=False).search([("id", "!=", False)])._credit_legal_texts_add_french()
+
+    # Formal notice (issue #7).
+    credit_formal_notice_days = fields.Integer(
+        string="Formal Notice Deadline (days)",
+        default=8,
+        help="Days the customer is given to pay in a formal notice, counted from the date of the letter.",
+    )
+
+    @api.constrains("credit_formal_notice_days")
+    def _check_credit_formal_notice_days(self):
+        for company in self:
+            if company.credit_formal_notice_days < 1:
+                raise ValidationError(self.env._("The deadline of a formal notice must be at least one day."))

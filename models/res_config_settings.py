@@ -72,3 +72,6 @@ class ResConfigSettings(models.TransientModel):
     credit_payment_term_cap_method = fields.Selection(
         related="company_id.credit_payment_term_cap_method", readonly=False
     )
+
+    # Formal notice (issue #7).
+    credit_formal_notice_days = fields.Integer(related="company_id.credit_formal_notice_days", readonly=False)

@@ -11,3 +11,6 @@ from . import test_litigation_case
 from . import test_doubtful_receivable
 from . import test_legal_invoice
 from . import test_legal_rates
+from . import test_collective_proceeding
+from . import test_formal_notice
+from . import test_prescription

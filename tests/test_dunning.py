@@ -55,6 +55,13 @@ class TestDunningRun(CreditRecoveryCommon):
 
     def test_walk_through_every_level(self):
         invoice = self._invoice(self.customer, 5000.0, "2026-03-01", due_date=DUE)
+        # The formal notice needs a certain claim: the signed order and the delivery proof.
+        self.env["credit.recovery.proof"].create(
+            [
+                {"name": "Signed order", "kind": "signed_order", "move_id": invoice.id},
+                {"name": "Delivery note", "kind": "delivery_note", "move_id": invoice.id},
+            ]
+        )
         line = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
         expected = [
             (-15, "phone", "draft"),
@@ -95,7 +102,7 @@ class TestDunningRun(CreditRecoveryCommon):
         self.assertTrue(self.customer.credit_on_hold)
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.with_context(credit_recovery_date=day(45)).credit_reminder_count, 3)
-        notice.registered_number = "1A 123 456 7890 1"
+        notice.registered_mail_number = "1A 123 456 7890 1"
         notice.action_record_registered_mail()
         self.assertEqual(notice.state, "done")
 
