@@ -23,8 +23,6 @@ from . import credit_recovery_penalty_line
 from . import account_move
 from . import stock_picking
 from . import credit_recovery_case
-from . import account_move_litigation
-from . import res_partner_litigation
 from . import res_company_doubtful
 from . import credit_recovery_doubtful_line
 from . import account_move_doubtful
@@ -32,5 +30,7 @@ from . import res_partner_doubtful
 from . import account_payment_doubtful
 from . import account_move_certainty
 from . import account_move_prescription
+from . import account_move_litigation  # after account_move_prescription: extends its events
+from . import res_partner_litigation
 from . import credit_recovery_action_formal_notice
 from . import res_partner_collective_proceeding

@@ -61,3 +61,15 @@ class AccountMove(models.Model):
     def _credit_recovery_blocked(self):
         """Invoices claimed in an open litigation case are out of the amicable run: the case leads now."""
         return super()._credit_recovery_blocked() | self.filtered("credit_in_litigation")
+
+    @api.depends("credit_case_ids.filing_date", "credit_case_ids.route", "credit_case_ids.injonction_outcome")
+    def _compute_credit_prescription_date(self):
+        return super()._compute_credit_prescription_date()
+
+    def _credit_prescription_events(self):
+        """A claim brought before a court (injonction de payer, référé, assignation) interrupts prescription."""
+        events = super()._credit_prescription_events()
+        # sudo: the prescription date must not depend on who can read the litigation cases.
+        for move, dates in self.env["credit.recovery.case"].sudo()._credit_filing_dates(self).items():
+            events[move.with_env(self.env)].extend(dates)
+        return events

@@ -206,6 +206,12 @@ class CreditRecoveryCase(models.Model):
         help="Why some late amounts could not be computed (a missing official rate).",
     )
     cost_line_ids = fields.One2many("credit.recovery.case.cost", "case_id", string="Costs", copy=False)
+    certainty_override_reason = fields.Text(
+        string="Certainty Check Override",
+        tracking=True,
+        help="Why the case may be opened although an invoice lacks a proof, is disputed, not due or "
+        "time-barred. Filled by a Credit Manager; empty, opening the case runs the certainty check.",
+    )
     claim_basis = fields.Text(
         string="Basis of the Claim",
         help="Printed on the request after the standard wording: the contract, the general terms of sale...",
@@ -518,6 +524,9 @@ class CreditRecoveryCase(models.Model):
                 )
             if case.route == "small_claims":
                 case._check_small_claims_amount()
+            if not case.certainty_override_reason:
+                # A claim taken to court must be certain, liquid, due and not time-barred.
+                case.move_ids._credit_certainty_check()
         self.write({"state": "open"})
         return True
 

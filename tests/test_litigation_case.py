@@ -52,6 +52,8 @@ class TestLitigationCase(CreditRecoveryCommon):
             {
                 "partner_id": (partner or self.customer).id,
                 "move_ids": [Command.set((invoices if invoices is not None else self.invoice).ids)],
+                # The certainty check has its own test; here the proofs are on paper.
+                "certainty_override_reason": "Signed order and delivery note kept on paper.",
                 **values,
             }
         )
@@ -403,6 +405,37 @@ class TestLitigationCase(CreditRecoveryCommon):
         self.assertFalse(self.invoice.credit_in_litigation)
         self.assertEqual(self.Case._credit_filing_dates(self.invoice), {self.invoice: []})
 
+    @freeze_time("2026-03-06")
+    def test_opening_runs_the_certainty_check(self):
+        case = self._case(certainty_override_reason=False)
+        with self.assertRaisesRegex(UserError, self.invoice.name) as caught:
+            case.with_user(self.credit_manager).action_open()
+        self.assertIn("Credit Manager", str(caught.exception))
+        self.assertEqual(case.state, "draft")
+        # A controller cannot waive the check.
+        with self.assertRaises(AccessError):
+            case.with_user(self.credit_controller).certainty_override_reason = "No time for proofs."
+        # With the signed order and the delivery proof, the claim is certain and the case opens.
+        self.env["credit.recovery.proof"].create(
+            [
+                {"name": "Signed order", "kind": "signed_order", "move_id": self.invoice.id},
+                {"name": "Delivery note", "kind": "delivery_note", "move_id": self.invoice.id},
+            ]
+        )
+        case.with_user(self.credit_manager).action_open()
+        self.assertEqual(case.state, "open")
+
+    @freeze_time("2026-03-06")
+    def test_court_filing_interrupts_prescription(self):
+        # 5 years from the due date for a business customer.
+        self.assertEqual(self.invoice.credit_prescription_date, date(2031, 2, 4))
+        case = self._case()
+        case.with_user(self.credit_manager).write({"filing_date": "2026-03-06"})
+        self.assertEqual(self.invoice.credit_prescription_date, date(2031, 3, 6))
+        # A request definitively rejected does not interrupt it (Code civil 2243).
+        case.with_user(self.credit_manager).write({"injonction_outcome": "rejected"})
+        self.assertEqual(self.invoice.credit_prescription_date, date(2031, 2, 4))
+
     def test_views_load_for_each_role(self):
         for user in (self.credit_controller, self.credit_manager):
             views = self.Case.with_user(user).get_views([(False, "list"), (False, "form"), (False, "search")])
@@ -439,8 +472,17 @@ class TestLitigationDunningLevel(CreditRecoveryCommon):
             self.cron.method_direct_trigger()
         return self.Action.search([("partner_id", "=", self.customer.id), ("date", "=", day)])
 
+    def _certain(self, invoice):
+        self.env["credit.recovery.proof"].create(
+            [
+                {"name": "Signed order", "kind": "signed_order", "move_id": invoice.id},
+                {"name": "Delivery note", "kind": "delivery_note", "move_id": invoice.id},
+            ]
+        )
+        return invoice
+
     def test_litigation_level_proposes_one_draft_case(self):
-        invoice = self._invoice(self.customer, 5000.0, "2026-03-01", due_date=self.due)
+        invoice = self._certain(self._invoice(self.customer, 5000.0, "2026-03-01", due_date=self.due))
         for offset in (-15, 3, 7, 14, 21, 30):
             self._run(offset)
         action = self._run(45)
@@ -474,7 +516,7 @@ class TestLitigationDunningLevel(CreditRecoveryCommon):
         self.assertIn(case.name, again.activity_ids.summary)
 
     def test_open_case_takes_its_invoices_out_of_the_run(self):
-        invoice = self._invoice(self.customer, 5000.0, "2026-03-01", due_date=self.due)
+        invoice = self._certain(self._invoice(self.customer, 5000.0, "2026-03-01", due_date=self.due))
         for offset in (-15, 3, 7, 14, 21, 30):
             self._run(offset)
         case = self._run(45).case_id
