@@ -56,6 +56,8 @@
         "views/credit_recovery_dashboard_views.xml",
         "views/menus.xml",
         "views/credit_recovery_deposit_schedule_views.xml",
+        "views/credit_recovery_effectiveness_views.xml",
+        "views/credit_recovery_reporting_menus.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

@@ -21,3 +21,5 @@ from . import credit_recovery_forecast
 from . import credit_recovery_rate
 from . import credit_recovery_penalty_line
 from . import account_move
+from . import credit_recovery_effectiveness
+from . import account_move_line

@@ -7,3 +7,4 @@ from . import test_invoice_proof
 from . import test_dispute
 from . import test_reporting
 from . import test_dashboard_tour
+from . import test_effectiveness
