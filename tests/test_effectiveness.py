@@ -200,6 +200,13 @@ class TestCreditRecoveryEffectiveness(CreditRecoveryCommon):
             self.assertEqual(aged.total, 1000.0)
             graph = self.Aged.with_user(user).action_open_report_graph("buckets")
             self.assertEqual(self.env[graph["res_model"]].with_user(user).search_count(graph["domain"]), 6)
+            for xmlid in (
+                "credit_recovery_overdue_trend_action",
+                "credit_recovery_dso_trend_action",
+                "credit_recovery_aged_buckets_action",
+            ):
+                menu_graph = self.env.ref(f"account_credit_recovery.{xmlid}").with_user(user).run()
+                self.assertEqual(menu_graph["views"][0][1], "graph", xmlid)
             todo = (
                 self.env["ir.actions.act_window"]
                 .with_user(user)
