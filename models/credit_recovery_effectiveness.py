@@ -136,7 +136,8 @@ class CreditRecoveryEffectivenessWizard(models.TransientModel):
         )
         self.env["credit.recovery.level"].flush_model(["delay_days"])
         self.env["account.move.line"].flush_model(["move_id", "reconciled"])
-        self.env["account.move"].flush_model(["origin_payment_id", "statement_line_id"])
+        self.env["account.move"].flush_model(["origin_payment_id", "statement_line_id", "journal_id"])
+        self.env["account.journal"].flush_model(["type"])
         self.env["account.partial.reconcile"].flush_model(
             ["debit_move_id", "credit_move_id", "amount", "max_date"]
         )
@@ -148,7 +149,8 @@ class CreditRecoveryEffectivenessWizard(models.TransientModel):
         Four queries over the whole book (read in SQL so that accountants without dunning rights get the
         figures, not the actions):
         - actions per level: how many, and what they reminded (amount due and overdue);
-        - recovered per level: the payments (payment or bank statement entries) matched with the items
+        - recovered per level: the payments (payments, bank statement lines, entries of bank and cash
+          journals; not credit notes nor write-offs) matched with the items
           an action covered, received after its date and within ``recovery_days`` days; a payment counts
           once, for the latest such action;
         - promises per level of the action they were recorded during, by state, for the promises due in
@@ -186,11 +188,16 @@ class CreditRecoveryEffectivenessWizard(models.TransientModel):
                       JOIN account_partial_reconcile apr ON apr.debit_move_id = rel.line_id
                       JOIN account_move_line paid_by ON paid_by.id = apr.credit_move_id
                       JOIN account_move payment ON payment.id = paid_by.move_id
+                      JOIN account_journal journal ON journal.id = payment.journal_id
                      WHERE action.company_id = %(company)s
                        AND action.state = 'done'
                        AND apr.max_date > action.date
                        AND apr.max_date <= action.date + %(days)s
-                       AND (payment.origin_payment_id IS NOT NULL OR payment.statement_line_id IS NOT NULL)
+                       AND (
+                           payment.origin_payment_id IS NOT NULL
+                           OR payment.statement_line_id IS NOT NULL
+                           OR journal.type IN ('bank', 'cash')
+                       )
                   ORDER BY apr.id, action.date DESC, action.id DESC
                 )
                 SELECT level_id, SUM(amount)
