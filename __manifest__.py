@@ -67,6 +67,8 @@
         "data/credit_recovery_formal_recovery_data.xml",
         "wizards/credit_recovery_certainty_override_wizard_views.xml",
         "views/credit_recovery_formal_recovery_views.xml",
+        "views/credit_recovery_effectiveness_views.xml",
+        "views/credit_recovery_reporting_menus.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

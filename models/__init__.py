@@ -34,3 +34,5 @@ from . import account_move_litigation  # after account_move_prescription: extend
 from . import res_partner_litigation
 from . import credit_recovery_action_formal_notice
 from . import res_partner_collective_proceeding
+from . import credit_recovery_effectiveness
+from . import account_move_line

@@ -4,6 +4,7 @@ from datetime import timedelta
 import xlsxwriter
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools import aging
@@ -35,8 +36,15 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
     salesperson_id = fields.Many2one("res.users", string="Salesperson", ondelete="cascade")
     controller_id = fields.Many2one("res.users", string="Credit Controller", ondelete="cascade")
     risk_level = fields.Selection(RISK_LEVELS, string="Risk Level")
+    in_dispute = fields.Boolean(string="In Dispute", help="Only the invoices with an open dispute.")
+    in_litigation = fields.Boolean(
+        string="In Litigation",
+        help="Only the invoices in litigation: covered by a done recovery action of a registered letter or "
+        "litigation level.",
+    )
     line_ids = fields.One2many("credit.recovery.aged.balance.line", "wizard_id", string="Customers")
     dso_line_ids = fields.One2many("credit.recovery.dso.line", "wizard_id", string="DSO per Month")
+    bucket_line_ids = fields.One2many("credit.recovery.aged.bucket.line", "wizard_id", string="Buckets")
     computed = fields.Boolean(readonly=True)
     bucket_legend = fields.Char(compute="_compute_bucket_legend")
     total_not_due = fields.Monetary(string="Not Due", compute="_compute_totals")
@@ -142,7 +150,52 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
             "target": "self",
         }
 
+    def action_open_overdue_trend(self):
+        """The overdue amount at the end of each of the last 12 months, as a line graph."""
+        return self._open_graph("credit.recovery.dso.line", "overdue", self.env._("Overdue Trend"))
+
+    def action_open_dso_trend(self):
+        """The DSO at the end of each of the last 12 months, as a line graph."""
+        return self._open_graph("credit.recovery.dso.line", "dso", self.env._("DSO Trend"))
+
+    def action_open_aged_buckets(self):
+        """The amount of each ageing bucket, as a bar graph."""
+        return self._open_graph("credit.recovery.aged.bucket.line", "buckets", self.env._("Aged Buckets"))
+
+    @api.model
+    def action_open_report_graph(self, graph):
+        """Open ``graph`` (overdue, dso or buckets) for today's book of the current company (menus)."""
+        wizard = self.create({})
+        if graph == "overdue":
+            return wizard.action_open_overdue_trend()
+        if graph == "dso":
+            return wizard.action_open_dso_trend()
+        if graph == "buckets":
+            return wizard.action_open_aged_buckets()
+        raise UserError(self.env._("Unknown graph: %(graph)s", graph=graph))
+
     # Business logic
+
+    def _open_graph(self, model, view, name):
+        self.ensure_one()
+        if not self.computed:
+            self._fill()
+        graph = self.env.ref(f"account_credit_recovery.{model.replace('.', '_')}_view_graph_{view}")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._(
+                "%(graph)s at %(date)s, %(company)s",
+                graph=name,
+                date=fields.Date.to_string(self.date),
+                company=self.company_id.name,
+            ),
+            "res_model": model,
+            "view_mode": "graph,list",
+            "views": [(graph.id, "graph"), (False, "list")],
+            "domain": [("wizard_id", "=", self.id)],
+            "context": {"create": False},
+            "target": "current",
+        }
 
     def _bucket_labels(self):
         """Column labels: not due, then each overdue bucket with its days."""
@@ -175,16 +228,95 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
         )
         return partners.ids
 
+    def _filtered_move_ids(self):
+        """Ids of the invoices kept by the dispute and litigation filters, or None when neither is set."""
+        self.ensure_one()
+        if not (self.in_dispute or self.in_litigation):
+            return None
+        move_ids = None
+        if self.in_dispute:
+            move_ids = set(self._disputed_move_ids(self.company_id))
+        if self.in_litigation:
+            litigation = set(self._litigation_move_ids(self.company_id))
+            move_ids = litigation if move_ids is None else move_ids & litigation
+        return sorted(move_ids)
+
+    @api.model
+    def _disputed_move_ids(self, company):
+        """Ids of the invoices of ``company`` with an open dispute."""
+        self.env["credit.recovery.dispute"].flush_model(["move_id", "company_id", "state"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT move_id FROM credit_recovery_dispute WHERE company_id = %s AND state = 'open'",
+                company.id,
+            )
+        )
+        return [move_id for (move_id,) in self.env.cr.fetchall()]
+
+    @api.model
+    def _litigation_move_ids(self, company):
+        """Ids of the invoices of ``company`` in litigation: the one place that says what litigation means.
+
+        An invoice flagged ``credit_in_litigation`` when the field exists, else an invoice covered by a
+        done recovery action of a level sent by registered letter (formal notice) or handed to litigation.
+        Read in SQL: accountants filter on it without access to the recovery actions.
+        """
+        Move = self.env["account.move"]
+        if "credit_in_litigation" in Move._fields:
+            Move.flush_model(["credit_in_litigation", "company_id"])
+            query = SQL(
+                "SELECT id FROM account_move WHERE company_id = %s AND credit_in_litigation",
+                company.id,
+            )
+        else:
+            self.env["credit.recovery.action"].flush_model(["company_id", "state", "level_id", "line_ids"])
+            self.env["credit.recovery.level"].flush_model(["channel"])
+            self.env["account.move.line"].flush_model(["move_id"])
+            query = SQL(
+                """
+                SELECT DISTINCT aml.move_id
+                  FROM credit_recovery_action action
+                  JOIN credit_recovery_level level ON level.id = action.level_id
+                  JOIN credit_recovery_action_line_rel rel ON rel.action_id = action.id
+                  JOIN account_move_line aml ON aml.id = rel.line_id
+                 WHERE action.company_id = %s
+                   AND action.state = 'done'
+                   AND level.channel IN ('registered_letter', 'litigation')
+                """,
+                company.id,
+            )
+        self.env.cr.execute(query)
+        return [move_id for (move_id,) in self.env.cr.fetchall()]
+
     def _fill(self):
         """Replace the lines with the aged balance at the date, and compute the indicators."""
         self.ensure_one()
         company = self.company_id
         partner_ids = self._filtered_partner_ids()
-        rows = self._compute_aged_balance(self.date, company, partner_ids=partner_ids)
+        move_ids = self._filtered_move_ids()
+        rows = self._compute_aged_balance(self.date, company, partner_ids=partner_ids, move_ids=move_ids)
+        if move_ids is not None:
+            # The indicators of the customers of the kept invoices.
+            move_partners = set(self.env["account.move"].browse(move_ids).commercial_partner_id.ids)
+            partner_ids = sorted(move_partners if partner_ids is None else move_partners & set(partner_ids))
         dso = self._compute_dso(self.date, company, partner_ids=partner_ids)
         late = self._compute_days_late(self.date, company, partner_ids=partner_ids)
         self.line_ids.unlink()
         self.dso_line_ids.unlink()
+        self.bucket_line_ids.unlink()
+        labels = self._bucket_labels()
+        self.env["credit.recovery.aged.bucket.line"].create(
+            [
+                {
+                    "wizard_id": self.id,
+                    "sequence": index,
+                    # The number keeps the buckets in order in the graph, which sorts them by name.
+                    "name": f"{index}. {label}",
+                    "amount": sum(row[key] for row in rows),
+                }
+                for index, (key, label) in enumerate(zip(BUCKET_FIELDS, labels, strict=True))
+            ]
+        )
         self.env["credit.recovery.aged.balance.line"].create(
             [
                 {
@@ -217,7 +349,7 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
             }
         )
 
-    def _open_items_sql(self, date, company, partner_ids=None):
+    def _open_items_sql(self, date, company, partner_ids=None, move_ids=None):
         """SQL of the receivable items open at ``date``: id, partner_id, days overdue and residual at that date.
 
         The residual at the date is the balance minus the partial reconciliations made by then (both of
@@ -226,6 +358,8 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
         partner_filter = SQL()
         if partner_ids is not None:
             partner_filter = SQL("AND aml.partner_id = ANY(%s)", list(partner_ids))
+        if move_ids is not None:
+            partner_filter = SQL("%s AND aml.move_id = ANY(%s)", partner_filter, list(move_ids))
         return SQL(
             """
             WITH debits AS (
@@ -278,7 +412,7 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
         )
 
     @api.model
-    def _compute_aged_balance(self, date, company, partner_ids=None):
+    def _compute_aged_balance(self, date, company, partner_ids=None, move_ids=None):
         """Aged balance of the whole receivable book of ``company`` at ``date``, in one query.
 
         Returns one dict per customer (``partner_id`` may be None for items without one) with the keys
@@ -306,7 +440,7 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
             HAVING SUM(ABS(residual)) != 0
           ORDER BY partner.name, items.partner_id
             """,
-            items=self._open_items_sql(date, company, partner_ids),
+            items=self._open_items_sql(date, company, partner_ids, move_ids),
             l1=limits[0],
             l2=limits[1],
             l3=limits[2],
@@ -324,13 +458,13 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
         ]
 
     @api.model
-    def _aged_balance_item_ids(self, date, company, partner_ids=None):
+    def _aged_balance_item_ids(self, date, company, partner_ids=None, move_ids=None):
         """Ids of the receivable items open at ``date`` (the drill-down of the aged balance)."""
         self._flush_book()
         self.env.cr.execute(
             SQL(
                 "%s SELECT id FROM items WHERE residual != 0 ORDER BY id",
-                self._open_items_sql(date, company, partner_ids),
+                self._open_items_sql(date, company, partner_ids, move_ids),
             )
         )
         return [item_id for (item_id,) in self.env.cr.fetchall()]
@@ -465,6 +599,7 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
             )
         )
         balances = dict(self.env.cr.fetchall())
+        overdue = self._compute_overdue_series(ends, company, line_filter)
         series = []
         for offset, end in enumerate(ends):
             # Period ``offset`` is the month ending at ``end`` (the month of ``date`` up to ``date`` only).
@@ -475,6 +610,7 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
                     "date": end,
                     "receivable": balance,
                     "sales": months[0][0],
+                    "overdue": overdue.get(end, 0.0),
                     "dso_countback": aging.dso_countback(balance, months[:COUNTBACK_MAX_MONTHS]),
                     "dso_simple": aging.dso_simple(
                         balance,
@@ -484,6 +620,56 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
                 }
             )
         return list(reversed(series))
+
+    @api.model
+    def _compute_overdue_series(self, ends, company, line_filter):
+        """{day: overdue amount at that day} for each of ``ends``, in one query.
+
+        The overdue amount is the aged balance's: the residual at the day of the items due before it
+        (balance, less the partial reconciliations of the item made by then).
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH items AS MATERIALIZED (
+                    SELECT aml.id, aml.date, COALESCE(aml.date_maturity, aml.date) AS due, aml.balance
+                      FROM account_move_line aml
+                      JOIN account_account account ON account.id = aml.account_id
+                     WHERE aml.company_id = %(company)s
+                       AND aml.parent_state = 'posted'
+                       AND aml.date <= %(last)s
+                       AND account.account_type = 'asset_receivable'
+                       %(line_filter)s
+                ), partials AS MATERIALIZED (
+                    SELECT items.id, items.date, items.due, apr.max_date, -apr.amount AS amount
+                      FROM items
+                      JOIN account_partial_reconcile apr ON apr.debit_move_id = items.id
+                     UNION ALL
+                    SELECT items.id, items.date, items.due, apr.max_date, apr.amount
+                      FROM items
+                      JOIN account_partial_reconcile apr ON apr.credit_move_id = items.id
+                )
+                SELECT month_end.day,
+                       COALESCE((
+                           SELECT SUM(items.balance) FROM items
+                            WHERE items.date <= month_end.day AND items.due < month_end.day
+                       ), 0)
+                       + COALESCE((
+                           SELECT SUM(partials.amount) FROM partials
+                            WHERE partials.date <= month_end.day
+                              AND partials.due < month_end.day
+                              AND partials.max_date <= month_end.day
+                       ), 0)
+                  FROM unnest(%(ends)s::date[]) AS month_end(day)
+                """,
+                ends=ends,
+                last=max(ends),
+                company=company.id,
+                line_filter=line_filter,
+            )
+        )
+        round_amount = company.currency_id.round
+        return {day: round_amount(float(amount)) for day, amount in self.env.cr.fetchall()}
 
     @api.model
     def _compute_days_late(self, date, company, partner_ids=None):
@@ -599,7 +785,9 @@ class CreditRecoveryAgedBalanceLine(models.TransientModel):
         """The customer's journal items open at the aged balance's date."""
         self.ensure_one()
         wizard = self.wizard_id
-        item_ids = wizard._aged_balance_item_ids(wizard.date, wizard.company_id, [self.partner_id.id])
+        item_ids = wizard._aged_balance_item_ids(
+            wizard.date, wizard.company_id, [self.partner_id.id], wizard._filtered_move_ids()
+        )
         return {
             "type": "ir.actions.act_window",
             "name": self.env._(
@@ -633,3 +821,25 @@ class CreditRecoveryDsoLine(models.TransientModel):
     sales = fields.Monetary(string="Sales of the Month", currency_field="currency_id")
     dso_countback = fields.Float(string="DSO (countback)", digits=(16, 1), aggregator="avg")
     dso_simple = fields.Float(string="DSO (simple, 12 months)", digits=(16, 1), aggregator="avg")
+    overdue = fields.Monetary(
+        string="Overdue",
+        currency_field="currency_id",
+        help="The receivable past its due date at the end of the month.",
+    )
+
+
+class CreditRecoveryAgedBucketLine(models.TransientModel):
+    """The total of one ageing bucket of an aged balance (the aged buckets graph)."""
+
+    _name = "credit.recovery.aged.bucket.line"
+    _description = "Aged Balance Bucket"
+    _order = "sequence, id"
+
+    wizard_id = fields.Many2one(
+        "credit.recovery.aged.balance.wizard", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="wizard_id.company_id", store=True)
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    sequence = fields.Integer()
+    name = fields.Char(string="Bucket", required=True)
+    amount = fields.Monetary(currency_field="currency_id")

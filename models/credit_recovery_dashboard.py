@@ -102,8 +102,8 @@ class CreditRecoveryDashboard(models.TransientModel):
             "target": "current",
         }
         if tile == "reconcile":
-            action["views"] = [(self.env.ref("account.view_move_line_tree").id, "list"), (False, "form")]
-            action["context"] = {"create": False, "group_by": ["partner_id"]}
+            todo = self.env.ref("account_credit_recovery.account_move_line_view_list_credit_reconcile")
+            action["views"] = [(todo.id, "list"), (False, "form")]
         return action
 
     def action_open_aged_balance(self):
@@ -194,12 +194,9 @@ class CreditRecoveryDashboard(models.TransientModel):
                 ("date_deadline", "<=", today),
             ]
         if tile == "reconcile":
-            return "account.move.line", company + customers + [
-                ("account_id.account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("balance", "<", 0),
-            ]
+            return "account.move.line", (
+                company + customers + self.env["account.move.line"]._credit_reconcile_todo_domain()
+            )
         raise ValueError(tile)
 
     def _plans_due(self):

@@ -14,3 +14,4 @@ from . import test_legal_rates
 from . import test_collective_proceeding
 from . import test_formal_notice
 from . import test_prescription
+from . import test_effectiveness
