@@ -345,9 +345,7 @@ class ResPartner(models.Model):
 
     @api.depends_context("company", "credit_recovery_date")
     def _compute_credit_amounts(self):
-        # Computed for every partner of the prefetch set still missing the figures, not only the chunk
-        # Odoo asks for: reading the figures of 2,000 customers runs the queries once, not once per 1,000.
-        partners = self._credit_records_to_compute("credit_exposure")
+        partners = self
         amounts = partners._credit_read_amounts()
         today = self._credit_today()
         use_limit = self.env.company.account_use_credit_limit
@@ -398,7 +396,7 @@ class ResPartner(models.Model):
     )
     def _compute_credit_risk_level(self):
         company = self.env.company
-        self.commercial_partner_id.mapped("credit_over_limit")  # one batch of queries for all
+        self.commercial_partner_id._credit_prefetch_amounts()  # one batch of queries for all
         for partner in self:
             commercial = partner.commercial_partner_id
             level, reasons = commercial._credit_rule_level(company)
@@ -422,7 +420,7 @@ class ResPartner(models.Model):
 
     @api.depends_context("company", "credit_recovery_date")
     def _compute_credit_warning_message(self):
-        self.commercial_partner_id.mapped("credit_over_limit")  # one batch of queries for all
+        self.commercial_partner_id._credit_prefetch_amounts()  # one batch of queries for all
         for partner in self:
             commercial = partner.commercial_partner_id
             messages = []
@@ -528,6 +526,17 @@ class ResPartner(models.Model):
             for partner in self:
                 partner._credit_log_override(previous[partner.id])
         return result
+
+    def _read_format(self, fnames, load="_classic_read"):
+        if len(self) > 1 and any(
+            self._fields[name].compute == "_compute_credit_amounts"
+            or name in ("credit_risk_level", "credit_risk_level_computed", "credit_warning_message")
+            for name in fnames
+            if name in self._fields
+        ):
+            self._credit_prefetch_amounts()
+            self.commercial_partner_id._credit_prefetch_amounts()
+        return super()._read_format(fnames, load=load)
 
     def action_credit_mark_reviewed(self):
         """Record today's review by the current user and close the open review activities."""
@@ -678,6 +687,7 @@ class ResPartner(models.Model):
         )
         candidates = self.browse(self._credit_active_customer_ids()) | profiled
         candidates.fetch(["commercial_partner_id"])
+        candidates._credit_prefetch_amounts()
         matching = [
             partner.id for partner in candidates if self._credit_compare(partner[field_name], operator, value)
         ]
@@ -741,16 +751,20 @@ class ResPartner(models.Model):
         )
         return [row[0] for row in self.env.cr.fetchall() if row[0]]
 
-    def _credit_records_to_compute(self, field_name):
-        """``self`` and the other records of its prefetch set that have no value yet for ``field_name``.
+    def _credit_prefetch_amounts(self):
+        """Compute the credit figures of all of ``self`` that lack them, in one pass.
 
-        Only when ``self`` holds saved records: new records (onchanges) are computed on their own.
+        Odoo computes a non-stored field 1,000 records at a time: reading the figures of 2,000 customers
+        would run every query twice. Reads of several partners call this first.
         """
-        if not all(isinstance(record_id, int) for record_id in self._ids):
-            return self
-        prefetch = self.browse(self._prefetch_ids)
-        missing = self.env.cache.get_missing_ids(prefetch, self._fields[field_name])
-        return self | self.browse([record_id for record_id in missing if isinstance(record_id, int)])
+        field = self._fields["credit_exposure"]
+        missing = [
+            record_id
+            for record_id in self.env.cache.get_missing_ids(self, field)
+            if isinstance(record_id, int)
+        ]
+        if missing:
+            field.compute_value(self.browse(missing))
 
     def _credit_fill_cache(self, columns):
         """Put ``{field name: [value per record of self]}`` in the cache, field by field, in one go.
@@ -763,7 +777,9 @@ class ResPartner(models.Model):
         for field_name, values in columns.items():
             field = self._fields[field_name]
             if field.type == "monetary":
-                values = [currency.round(value) for value in values]
+                # Sums of amounts of the company currency: round() to its decimals is currency.round() here,
+                # at a fraction of its cost over thousands of values.
+                values = [round(value, currency.decimal_places) + 0.0 for value in values]
             elif field.type == "float":
                 digits = field.get_digits(self.env)
                 if digits:
