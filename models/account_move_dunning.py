@@ -46,6 +46,7 @@ class AccountMove(models.Model):
 
     def _credit_recovery_blocked(self):
         """The invoices among ``self`` that the dunning run must not chase today: those in dispute."""
+        self.fetch(["credit_in_dispute"])  # that column alone, not every field of thousands of invoices
         return self.filtered("credit_in_dispute")
 
     def action_credit_recovery_assign_factor(self):

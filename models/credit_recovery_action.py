@@ -320,3 +320,57 @@ class CreditRecoveryAction(models.Model):
                     ),
                 }
             )
+
+    def _letter_late_amounts(self):
+        """Late amounts the letters of ``self`` show, for business customers only.
+
+        Returns ``{action id: {"penalties", "indemnity", "total"}}`` in company currency on the action's
+        date: the late-payment penalties accrued on the items the letter lists and not billed yet, and the
+        fixed recovery indemnity of their invoices paid late. Consumers owe neither: their actions are left
+        out. One ``_credit_late_details`` call per letter date for all the invoices of those letters.
+        """
+        result = {}
+        business = self.filtered(
+            lambda action: action.partner_id.commercial_partner_id.credit_customer_type != "b2c"
+        )
+        for as_of, actions in business.grouped("date").items():
+            details = actions.line_ids.move_id._credit_late_details(as_of, unbilled_only=True)
+            for action in actions:
+                currency = action.company_id.currency_id
+                penalties = indemnity = 0.0
+                for move in action.line_ids.move_id:
+                    detail = details.get(move)
+                    if not detail:
+                        continue
+                    accrued = sum(
+                        item["amount"]
+                        for item in detail.get("penalties", [])
+                        if item["line"] in action.line_ids
+                    )
+                    penalties += move.currency_id._convert(accrued, currency, action.company_id, as_of)
+                    indemnity += move.currency_id._convert(
+                        detail.get("indemnity", 0.0), currency, action.company_id, as_of
+                    )
+                result[action.id] = {
+                    "penalties": currency.round(penalties),
+                    "indemnity": currency.round(indemnity),
+                    "total": currency.round(action.amount_due + penalties + indemnity),
+                }
+        return result
+
+
+class ReportCreditRecoveryLetter(models.AbstractModel):
+    """The reminder letters, with the late amounts of all the letters read in one batch."""
+
+    _name = "report.account_credit_recovery.report_credit_recovery_letter"
+    _description = "Reminder Letter"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        actions = self.env["credit.recovery.action"].browse(docids)
+        return {
+            "doc_ids": docids,
+            "doc_model": "credit.recovery.action",
+            "docs": actions,
+            "late_amounts": actions._letter_late_amounts(),
+        }

@@ -246,53 +246,81 @@ class CreditRecoveryRun(models.Model):
         return blocked
 
     def _partners_with_unreconciled_credits(self, partners):
-        tolerance = self.company_id.credit_overdue_tolerance
-        groups = self.env["account.move.line"]._read_group(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("partner_id", "child_of", partners.ids),
-                ("account_type", "=", "asset_receivable"),
-                ("parent_state", "=", "posted"),
-                ("reconciled", "=", False),
-                ("amount_residual", "<", -tolerance),
-            ],
-            ["partner_id"],
+        """Ids of the customers among ``partners`` with unreconciled payments or credit notes, in one query."""
+        self.env["account.move.line"].flush_model(
+            ["company_id", "partner_id", "account_id", "parent_state", "reconciled", "amount_residual"]
         )
-        return list({partner.commercial_partner_id.id for [partner] in groups})
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT p.commercial_partner_id
+                  FROM account_move_line aml
+                  JOIN account_account a ON a.id = aml.account_id
+                  JOIN res_partner p ON p.id = aml.partner_id
+                 WHERE aml.company_id = %(company)s
+                   AND aml.parent_state = 'posted'
+                   AND a.account_type = 'asset_receivable'
+                   AND NOT aml.reconciled
+                   AND aml.amount_residual < %(tolerance)s
+                   AND p.commercial_partner_id = ANY(%(partners)s)
+                """,
+                company=self.company_id.id,
+                tolerance=-self.company_id.credit_overdue_tolerance,
+                partners=partners.ids,
+            )
+        )
+        return [partner_id for [partner_id] in self.env.cr.fetchall()]
 
     def _schedule_reconciliation(self, partners):
+        """One "reconcile first" activity per customer that has none yet, created in one batch.
+
+        The existing activities are read once for all customers; the responsible users see the new ones in
+        their activities rather than by one notification e-mail each, which would cost queries per customer.
+        """
         if not partners:
             return
         self.reconcile_partner_ids |= partners
         activity_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_reconcile")
-        existing = set(
-            self.env["mail.activity"]
-            .search(
+        Activity = self.env["mail.activity"]
+        existing = {
+            res_id
+            for [res_id] in Activity._read_group(
                 [
                     ("res_model", "=", "res.partner"),
                     ("res_id", "in", partners.ids),
                     ("activity_type_id", "=", activity_type.id),
-                ]
+                ],
+                ["res_id"],
             )
-            .mapped("res_id")
+        }
+        partners = partners.filtered(lambda partner: partner.id not in existing)
+        if not partners:
+            return
+        partners.fetch(["name", "user_id", "credit_controller_id"])
+        admin = self.env.ref("base.user_admin")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        note = self.env._(
+            "This customer has payments or credit notes not matched with its invoices. Reconcile them: "
+            "the reminders wait until then, so that nobody who paid is reminded."
         )
-        for partner in partners:
-            if partner.id in existing:
-                continue
-            partner.activity_schedule(
-                act_type_xmlid="account_credit_recovery.mail_activity_type_credit_reconcile",
-                date_deadline=self.date,
-                summary=self.env._(
-                    "Reconcile %(customer)s's payments before any reminder", customer=partner.name
-                ),
-                note=self.env._(
-                    "This customer has payments or credit notes not matched with its invoices. Reconcile them: "
-                    "the reminders wait until then, so that nobody who paid is reminded."
-                ),
-                user_id=(
-                    partner.credit_controller_id or partner.user_id or self.env.ref("base.user_admin")
-                ).id,
-            )
+        Activity.with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "automated": True,
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "date_deadline": self.date,
+                    "summary": self.env._(
+                        "Reconcile %(customer)s's payments before any reminder", customer=partner.name
+                    ),
+                    "note": note,
+                    "user_id": (partner.credit_controller_id or partner.user_id or admin).id,
+                }
+                for partner in partners
+            ]
+        )
 
     def _last_contact_dates(self, partners):
         groups = self.env["credit.recovery.action"]._read_group(

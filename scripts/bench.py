@@ -6,11 +6,17 @@ payments, credit notes, unreconciled payments, confirmed orders and draft invoic
 through the ORM, in batches, with tracking and mail off, committing after each batch.
 
 ``measure`` prints one line per figure, ``BENCH <name> <value> <unit>``.
+
+``oca-uninstall``, ``oca-measure`` and ``ratios`` compare with OCA's ``account_credit_control`` on a copy of
+the book: this module is uninstalled from the copy (both define ``credit_policy_id`` on partners), OCA's
+module installed from its wheel (see scripts/bench.sh), a 3-level policy at 10/30/60 days configured, and its
+credit-line generation timed; ``ratios`` prints ours against OCA's and against the SQL floor.
 """
 
 import argparse
 import os
 import random
+import re
 import statistics
 import time
 from collections import Counter
@@ -494,6 +500,8 @@ def measure(registry, rounds, form_rounds):
         _time_read(env, partner_ids, CREDIT_FIGURES, "exposure_all_customers", rounds)
         _time_read(env, partner_ids, ["credit_risk_level"], "risk_level_all_customers", rounds)
         _time_form(env, partner_ids, form_rounds)
+        _time_aged_balance(env, rounds)
+        _time_sql_floor(env, rounds)
         _time_dunning(env)
         cr.rollback()
 
@@ -624,21 +632,161 @@ def _time_dunning(env):
     _bench("dunning_decide_customers", len(decisions), "customers")
 
 
+def _time_aged_balance(env, rounds):
+    """The aged balance of the whole book today: the query alone, then the wizard the user opens."""
+    Wizard = env["credit.recovery.aged.balance.wizard"]
+    samples, queries = [], []
+    for _round in range(rounds):
+        env.invalidate_all()
+        before = odoo.sql_db.sql_counter
+        started = time.perf_counter()
+        rows = Wizard._compute_aged_balance(date.today(), env.company)
+        samples.append(time.perf_counter() - started)
+        queries.append(odoo.sql_db.sql_counter - before)
+    _bench("aged_balance", f"{statistics.median(samples):.3f}", "s")
+    _bench("aged_balance_queries", int(statistics.median(queries)), "queries")
+    _bench("aged_balance_customers", len(rows), "customers")
+    env.invalidate_all()
+    wizard = Wizard.create({"company_id": env.company.id, "date": date.today()})
+    before = odoo.sql_db.sql_counter
+    started = time.perf_counter()
+    wizard.action_compute()
+    _bench("aged_balance_wizard", f"{time.perf_counter() - started:.3f}", "s")
+    _bench("aged_balance_wizard_queries", odoo.sql_db.sql_counter - before, "queries")
+
+
+def _sql_floor_query(company_id):
+    """Overdue residual per customer in one aggregation: the least any dunning run must read."""
+    return SQL(
+        """
+        SELECT p.commercial_partner_id, SUM(aml.amount_residual), MIN(aml.date_maturity), COUNT(*)
+          FROM account_move_line aml
+          JOIN account_account a ON a.id = aml.account_id
+          JOIN res_partner p ON p.id = aml.partner_id
+         WHERE aml.company_id = %(company)s
+           AND aml.parent_state = 'posted'
+           AND a.account_type = 'asset_receivable'
+           AND NOT aml.reconciled
+           AND aml.amount_residual > 0
+           AND aml.date_maturity < %(today)s
+      GROUP BY p.commercial_partner_id
+        """,
+        company=company_id,
+        today=date.today(),
+    )
+
+
+def _time_sql_floor(env, rounds):
+    samples = []
+    for _round in range(rounds):
+        started = time.perf_counter()
+        env.cr.execute(_sql_floor_query(env.company.id))
+        rows = env.cr.fetchall()
+        samples.append(time.perf_counter() - started)
+    _bench("sql_floor", f"{statistics.median(samples):.3f}", "s")
+    _bench("sql_floor_customers", len(rows), "customers")
+    _bench("sql_floor_items", sum(row[3] for row in rows), "items")
+
+
+# OCA's account_credit_control on a copy of the book ------------------------------------------------------
+
+
+def oca_uninstall(registry):
+    """Remove this module from the copy: OCA's module defines fields of the same names."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        module = env["ir.module.module"].search([("name", "=", "account_credit_recovery")])
+        module.button_immediate_uninstall()
+
+
+def oca_measure(registry):
+    """A 3-level policy at 10/30/60 days, then the time of OCA's first credit-line generation."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, CONTEXT)
+        company = env.company
+        template = env.ref("account_credit_control.email_template_credit_control_base")
+        accounts = env["account.account"].search(
+            [("account_type", "=", "asset_receivable"), ("company_ids", "in", company.ids)]
+        )
+        policy = env["credit.control.policy"].create(
+            {
+                "name": "Bench 10/30/60 days",
+                "company_id": company.id,
+                "account_ids": [Command.set(accounts.ids)],
+                "level_ids": [
+                    Command.create(
+                        {
+                            "name": f"Reminder {level}",
+                            "level": level,
+                            "computation_mode": "net_days",
+                            "delay_days": delay,
+                            "channel": "letter",
+                            "email_template_id": template.id,
+                            "custom_text": f"Reminder {level}",
+                            "custom_mail_text": f"<p>Reminder {level}</p>",
+                        }
+                    )
+                    for level, delay in ((1, 10), (2, 30), (3, 60))
+                ],
+            }
+        )
+        company.credit_policy_id = policy
+        run = env["credit.control.run"].create(
+            {"date": date.today(), "policy_ids": [Command.set(policy.ids)], "company_id": company.id}
+        )
+        cr.commit()
+        env.invalidate_all()
+        before = odoo.sql_db.sql_counter
+        started = time.perf_counter()
+        run.generate_credit_lines()
+        elapsed = time.perf_counter() - started
+        _bench("oca_credit_control_run", f"{elapsed:.3f}", "s")
+        _bench("oca_credit_control_run_queries", odoo.sql_db.sql_counter - before, "queries")
+        _bench("oca_credit_control_run_lines", len(run.line_ids), "lines")
+        _bench("oca_credit_control_run_customers", len(run.line_ids.commercial_partner_id), "customers")
+        cr.rollback()
+
+
+def ratios(results_path):
+    """Ours against OCA's run and against the SQL floor, from the BENCH lines of the runs."""
+    figures = {}
+    with open(results_path, encoding="utf-8") as results:
+        for line in results:
+            match = re.match(r"BENCH (\S+) ([0-9.]+) ", line)
+            if match:
+                figures[match[1]] = float(match[2])
+    ours = figures.get("dunning_decide")
+    if not ours:
+        return
+    if figures.get("oca_credit_control_run"):
+        _bench("oca_vs_dunning_decide", f"{figures['oca_credit_control_run'] / ours:.1f}", "x")
+    if figures.get("sql_floor"):
+        _bench("dunning_decide_vs_sql_floor", f"{ours / figures['sql_floor']:.1f}", "x")
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("step", choices=["build", "measure"])
-    parser.add_argument("--database", required=True)
-    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("step", choices=["build", "measure", "oca-uninstall", "oca-measure", "ratios"])
+    parser.add_argument("--database")
+    parser.add_argument("--addons-path")
+    parser.add_argument("--results", help="file of BENCH lines (ratios)")
     parser.add_argument("--rounds", type=int, default=5, help="runs of each all-customer read (median)")
     parser.add_argument("--form-rounds", type=int, default=10, help="runs of the form read (median)")
     args = parser.parse_args()
+    if args.step == "ratios":
+        ratios(args.results)
+        return
     registry = environment(args.database, args.addons_path)
     if args.step == "build":
         build(registry)
-    else:
+    elif args.step == "measure":
         measure(registry, args.rounds, args.form_rounds)
+    elif args.step == "oca-uninstall":
+        oca_uninstall(registry)
+    else:
+        oca_measure(registry)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 # `make bench`: performance figures on a generated book of 2,000 customers and 20,000 invoices.
 # The book is built once into a template database (BENCH_REBUILD=1 rebuilds it); each run measures a copy
 # of it, updated to the current code. BENCH_TEMPLATE names the template; BENCH_CUSTOMERS and BENCH_INVOICES
-# build a smaller book (give it its own BENCH_TEMPLATE).
+# build a smaller book (give it its own BENCH_TEMPLATE). Then, unless BENCH_OCA=0, OCA's account_credit_control
+# (downloaded once from PyPI into BENCH_CACHE, never part of this repository) runs on another copy of the
+# book, and the ratios of the dunning run to OCA's and to the SQL floor are printed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -11,12 +13,17 @@ ensure_postgres
 
 TEMPLATE=${BENCH_TEMPLATE:-acr_bench_book}
 BUILDING="${TEMPLATE}_building"
-RUN_DB="acr_bench_run_$$"
+RUN_DB="${TEMPLATE}_run_$$"
+OCA_DB="${TEMPLATE}_oca_$$"
+OCA_VERSION="18.0.*"
+CACHE=${BENCH_CACHE:-${TMPDIR:-/tmp}/acr-bench-cache}
 LOG=$(mktemp)
+RESULTS=$(mktemp)
 ADDONS_PATH=$(odoo_addons_path)
 cleanup() {
     dropdb --if-exists "$RUN_DB" >/dev/null 2>&1 || true
-    rm -f "$LOG"
+    dropdb --if-exists "$OCA_DB" >/dev/null 2>&1 || true
+    rm -f "$LOG" "$RESULTS"
 }
 trap cleanup EXIT
 
@@ -49,4 +56,36 @@ if ! odoo_cmd -d "$RUN_DB" -u "$MODULE" --stop-after-init --log-level=warn --htt
     echo "ERROR: updating $MODULE in $RUN_DB failed." >&2
     exit 1
 fi
-"$PYTHON" "$REPO_DIR/scripts/bench.py" measure --database "$RUN_DB" --addons-path "$ADDONS_PATH"
+"$PYTHON" "$REPO_DIR/scripts/bench.py" measure --database "$RUN_DB" --addons-path "$ADDONS_PATH" | tee "$RESULTS"
+dropdb --if-exists "$RUN_DB"
+
+# OCA's account_credit_control from its wheel, extracted into the cache: an add-ons folder for the copy only.
+oca_addons_dir() {
+    local wheel_dir="$CACHE/wheels" addons="$CACHE/oca/odoo/addons"
+    if [ ! -d "$addons/account_credit_control" ]; then
+        mkdir -p "$wheel_dir"
+        "$PYTHON" -m pip download --quiet --no-deps --dest "$wheel_dir" \
+            "odoo-addon-account-credit-control==$OCA_VERSION" >&2
+        rm -rf "$CACHE/oca"
+        "$PYTHON" -m zipfile -e "$(ls -t "$wheel_dir"/odoo_addon_account_credit_control-*.whl | head -n 1)" \
+            "$CACHE/oca"
+    fi
+    printf '%s' "$addons"
+}
+
+if [ "${BENCH_OCA:-1}" = "1" ]; then
+    echo "== OCA account_credit_control on another copy of $TEMPLATE"
+    OCA_PATH="$ADDONS_PATH,$(oca_addons_dir)"
+    createdb -T "$TEMPLATE" "$OCA_DB"
+    "$PYTHON" "$REPO_DIR/scripts/bench.py" oca-uninstall --database "$OCA_DB" --addons-path "$ADDONS_PATH" \
+        > "$LOG" 2>&1 || { tail -n 40 "$LOG"; echo "ERROR: uninstalling $MODULE from $OCA_DB failed." >&2; exit 1; }
+    if ! "$PYTHON" -m odoo --addons-path="$OCA_PATH" -d "$OCA_DB" -i account_credit_control --without-demo=all \
+        --stop-after-init --log-level=warn --http-port=0 > "$LOG" 2>&1; then
+        tail -n 40 "$LOG"
+        echo "ERROR: installing account_credit_control into $OCA_DB failed." >&2
+        exit 1
+    fi
+    "$PYTHON" "$REPO_DIR/scripts/bench.py" oca-measure --database "$OCA_DB" --addons-path "$OCA_PATH" \
+        | tee -a "$RESULTS"
+fi
+"$PYTHON" "$REPO_DIR/scripts/bench.py" ratios --results "$RESULTS"

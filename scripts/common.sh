@@ -16,8 +16,13 @@ check_odoo() {
 }
 
 # Odoo finds add-ons by folder name: expose this checkout as <tmp>/addons/account_credit_recovery.
+# ACR_ADDONS_DIR names an existing folder that already holds that link (a worktree's own add-ons folder).
 addons_dir() {
     local key dir
+    if [ -n "${ACR_ADDONS_DIR:-}" ]; then
+        printf '%s' "$ACR_ADDONS_DIR"
+        return
+    fi
     key=$(printf '%s' "$REPO_DIR" | md5sum | cut -c1-10)
     dir="${TMPDIR:-/tmp}/${MODULE}-addons-${key}"
     mkdir -p "$dir"
