@@ -255,36 +255,16 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
 
     @api.model
     def _litigation_move_ids(self, company):
-        """Ids of the invoices of ``company`` in litigation: the one place that says what litigation means.
+        """Ids of the invoices of ``company`` in litigation: claimed in an open litigation case.
 
-        An invoice flagged ``credit_in_litigation`` when the field exists, else an invoice covered by a
-        done recovery action of a level sent by registered letter (formal notice) or handed to litigation.
-        Read in SQL: accountants filter on it without access to the recovery actions.
+        Read in SQL: accountants filter on it without access to the cases.
         """
         Move = self.env["account.move"]
-        if "credit_in_litigation" in Move._fields:
-            Move.flush_model(["credit_in_litigation", "company_id"])
-            query = SQL(
-                "SELECT id FROM account_move WHERE company_id = %s AND credit_in_litigation",
-                company.id,
-            )
-        else:
-            self.env["credit.recovery.action"].flush_model(["company_id", "state", "level_id", "line_ids"])
-            self.env["credit.recovery.level"].flush_model(["channel"])
-            self.env["account.move.line"].flush_model(["move_id"])
-            query = SQL(
-                """
-                SELECT DISTINCT aml.move_id
-                  FROM credit_recovery_action action
-                  JOIN credit_recovery_level level ON level.id = action.level_id
-                  JOIN credit_recovery_action_line_rel rel ON rel.action_id = action.id
-                  JOIN account_move_line aml ON aml.id = rel.line_id
-                 WHERE action.company_id = %s
-                   AND action.state = 'done'
-                   AND level.channel IN ('registered_letter', 'litigation')
-                """,
-                company.id,
-            )
+        Move.flush_model(["credit_in_litigation", "company_id"])
+        query = SQL(
+            "SELECT id FROM account_move WHERE company_id = %s AND credit_in_litigation",
+            company.id,
+        )
         self.env.cr.execute(query)
         return [move_id for (move_id,) in self.env.cr.fetchall()]
 

@@ -15,3 +15,4 @@ from . import test_collective_proceeding
 from . import test_formal_notice
 from . import test_prescription
 from . import test_effectiveness
+from . import test_letter_penalties

@@ -189,13 +189,17 @@ class TestCreditRecoveryEffectiveness(CreditRecoveryCommon):
     @freeze_time("2025-06-30")
     def test_accountants_read_reports_without_dunning_rights(self):
         self._book()
+        martin = self.env["account.move"].search(
+            [("partner_id", "=", self.customer.id), ("move_type", "=", "out_invoice")]
+        )
+        self.env["credit.recovery.dispute"].create({"move_id": martin.id, "reason": "price"})
         expected = self._figures()
         for user in (self.accountant, self.invoicing_user):
             wizard = self._figures(user=user)
             self.assertEqual(wizard.amount_recovered, expected.amount_recovered)
             self.assertEqual(wizard.line_ids.mapped("level_name"), expected.line_ids.mapped("level_name"))
             self.assertAlmostEqual(wizard.first_reminder_days_median, 41.0)
-            aged = self.Aged.with_user(user).create({"date": "2025-03-10", "in_litigation": True})
+            aged = self.Aged.with_user(user).create({"date": "2025-03-10", "in_dispute": True})
             aged.action_compute()
             self.assertEqual(aged.total, 1000.0)
             graph = self.Aged.with_user(user).action_open_report_graph("buckets")
@@ -351,7 +355,19 @@ class TestCreditRecoveryEffectiveness(CreditRecoveryCommon):
         Dispute.create({"move_id": disputed.id, "reason": "price"})
         Dispute.create({"move_id": resolved.id, "reason": "price", "state": "resolved"})
         self._action(self.customer_b, self.level_notice, "2025-05-01", litigated)
-        # A draft formal notice, or a done reminder, is no litigation.
+        case = self.env["credit.recovery.case"].create(
+            {
+                "partner_id": self.customer_b.id,
+                "move_ids": [Command.set(litigated.ids)],
+                "certainty_override_reason": "Proofs on paper.",
+            }
+        )
+        self.assertEqual(
+            self.Aged._litigation_move_ids(self.company), [], "a draft case is no litigation yet"
+        )
+        case.action_open()
+        # Neither a formal notice (draft or sent) nor a reminder is litigation: only an open case is.
+        self._action(self.customer_c, self.level_notice, "2025-05-03", plain)
         self._action(self.customer_c, self.level_notice, "2025-05-01", plain, state="draft")
         self._action(self.customer_c, self.level_reminder, "2025-05-02", plain)
         self.assertEqual(self.Aged._litigation_move_ids(self.company), litigated.ids)
