@@ -853,7 +853,11 @@ class ResPartner(models.Model):
                   JOIN res_partner p ON p.id = aml.partner_id
                  WHERE aml.company_id = %(company)s
                    AND aml.parent_state = 'posted'
-                   AND a.account_type = 'asset_receivable'
+                   AND (
+                       a.account_type = 'asset_receivable'
+                       -- receivables reclassified as doubtful (416) are still owed
+                       OR aml.id IN (SELECT doubtful_move_line_id FROM credit_recovery_doubtful_line)
+                   )
                    AND aml.amount_residual != 0
                    AND p.commercial_partner_id IN %(partners)s
               GROUP BY p.commercial_partner_id

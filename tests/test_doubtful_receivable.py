@@ -272,6 +272,17 @@ class TestDoubtfulReceivable(CreditRecoveryCommon):
     # Write-off
     # ------------------------------------------------------------------
 
+    @freeze_time("2026-03-15")
+    def test_doubtful_receivable_stays_in_the_exposure(self):
+        exposure = self.customer.credit_exposure
+        self.assertGreaterEqual(exposure, 1000.0)
+        self._reclassify()
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.credit_exposure, exposure, "a 416 receivable is still owed")
+        self._run_wizard(self.credit_manager, self.invoice, "writeoff")
+        self.customer.invalidate_recordset()
+        self.assertEqual(self.customer.credit_exposure, exposure - 1000.0, "written off: no longer owed")
+
     @freeze_time("2026-06-30")
     def test_write_off_recovers_the_vat_and_reverses_the_provision(self):
         record = self._reclassify()
