@@ -39,8 +39,7 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
     in_dispute = fields.Boolean(string="In Dispute", help="Only the invoices with an open dispute.")
     in_litigation = fields.Boolean(
         string="In Litigation",
-        help="Only the invoices in litigation: covered by a done recovery action of a registered letter or "
-        "litigation level.",
+        help="Only the invoices claimed in an open litigation case.",
     )
     line_ids = fields.One2many("credit.recovery.aged.balance.line", "wizard_id", string="Customers")
     dso_line_ids = fields.One2many("credit.recovery.dso.line", "wizard_id", string="DSO per Month")
