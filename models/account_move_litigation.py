@@ -60,6 +60,7 @@ class AccountMove(models.Model):
 
     def _credit_recovery_blocked(self):
         """Invoices claimed in an open litigation case are out of the amicable run: the case leads now."""
+        self.fetch(["credit_in_dispute", "credit_in_litigation"])  # both columns in one query
         return super()._credit_recovery_blocked() | self.filtered("credit_in_litigation")
 
     @api.depends("credit_case_ids.filing_date", "credit_case_ids.route", "credit_case_ids.injonction_outcome")

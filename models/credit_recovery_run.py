@@ -103,8 +103,14 @@ class CreditRecoveryRun(models.Model):
         policies = default_policy | self.env["credit.recovery.policy"].search(
             [("company_id", "=", company.id)]
         )
-        levels_by_policy = {policy: policy._ordered_levels() for policy in policies}
-        earliest = min((levels[:1].delay_days for levels in levels_by_policy.values() if levels), default=0)
+        # (level, delay, minimum invoice amount) per policy, read once: the loop below runs per item.
+        levels_by_policy = {
+            policy: [
+                (level, level.delay_days, level.min_invoice_amount) for level in policy._ordered_levels()
+            ]
+            for policy in policies
+        }
+        earliest = min((levels[0][1] for levels in levels_by_policy.values() if levels), default=0)
         rows = self._read_open_items(today - timedelta(days=earliest))
         if not rows:
             return {}
@@ -123,13 +129,17 @@ class CreditRecoveryRun(models.Model):
             if partner in blocked:
                 continue
             policy = partner.credit_policy_id or default_policy
-            levels = levels_by_policy.get(policy) or policy._ordered_levels()
+            levels = levels_by_policy.get(policy)
+            if levels is None:
+                levels = levels_by_policy[policy] = [
+                    (level, level.delay_days, level.min_invoice_amount) for level in policy._ordered_levels()
+                ]
             if not levels:
                 continue
             last = last_contacts.get(partner.id)
             if last and (today - last).days < policy.min_interval_days:
                 continue
-            chosen = Level
+            chosen, chosen_delay = Level, None
             steps = {}
             covered = []
             amount_due = amount_overdue = 0.0
@@ -137,7 +147,7 @@ class CreditRecoveryRun(models.Model):
                 if row["residual"] < tolerance:
                     continue
                 overdue = row["due"] < today
-                step = self._next_level(levels, row, today)
+                step, step_delay = self._next_level(levels, row, today)
                 if overdue or step:
                     covered.append(row["id"])
                     amount_due += row["residual"]
@@ -145,8 +155,8 @@ class CreditRecoveryRun(models.Model):
                     amount_overdue += row["residual"]
                 if step:
                     steps[row["id"]] = step
-                    if not chosen or step.delay_days > chosen.delay_days:
-                        chosen = step
+                    if chosen_delay is None or step_delay > chosen_delay:
+                        chosen, chosen_delay = step, step_delay
             if not chosen or amount_due < chosen.min_overdue_amount:
                 continue
             decisions[partner] = (chosen, Line.browse(covered), steps, amount_due, amount_overdue)
@@ -154,23 +164,30 @@ class CreditRecoveryRun(models.Model):
 
     @api.model
     def _next_level(self, levels, row, today):
-        """The one level the item reaches today, if any: the next after its current level, never two at once."""
+        """``(level, delay)`` the item reaches today, if any: the next after its current one, never two at once.
+
+        ``levels`` are ``(level, delay_days, min_invoice_amount)`` in order; ``(False, None)`` when none.
+        """
         current = row["level_delay"]
         overdue = row["due"] < today
-        for level in levels:
-            if current is not None and level.delay_days <= current:
+        for level, delay, min_invoice_amount in levels:
+            if current is not None and delay <= current:
                 continue
-            if level.delay_days < 0 and overdue:
+            if delay < 0 and overdue:
                 continue  # a pre-due check is pointless once the item is overdue
-            if level.min_invoice_amount and row["invoice_total"] < level.min_invoice_amount:
+            if min_invoice_amount and row["invoice_total"] < min_invoice_amount:
                 continue
-            if row["due"] + timedelta(days=level.delay_days) <= today:
-                return level
-            return False
-        return False
+            if row["due"] + timedelta(days=delay) <= today:
+                return level, delay
+            return False, None
+        return False, None
 
     def _read_open_items(self, due_before):
-        """Open receivable items of the run's company due on or before ``due_before``, minus factored ones."""
+        """Open receivable items of the run's company due on or before ``due_before``.
+
+        Left out: excluded items, factored invoices, and the invoices ``account.move._credit_recovery_blocked``
+        names (disputed, in an open litigation case), tested here in SQL for the whole book at once.
+        """
         self.ensure_one()
         AccountMoveLine = self.env["account.move.line"]
         AccountMoveLine.flush_model(
@@ -187,7 +204,15 @@ class CreditRecoveryRun(models.Model):
                 "move_id",
             ]
         )
-        self.env["account.move"].flush_model(["amount_total_signed", "credit_factored", "move_type"])
+        self.env["account.move"].flush_model(
+            [
+                "amount_total_signed",
+                "credit_factored",
+                "move_type",
+                "credit_in_dispute",
+                "credit_in_litigation",
+            ]
+        )
         self.env["credit.recovery.level"].flush_model(["delay_days"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute(
@@ -213,6 +238,10 @@ class CreditRecoveryRun(models.Model):
                    AND aml.date_maturity <= %(due_before)s
                    AND NOT COALESCE(aml.credit_recovery_excluded, FALSE)
                    AND NOT COALESCE(m.credit_factored, FALSE)
+                   -- account.move._credit_recovery_blocked(), read in the same query: disputed invoices
+                   -- and invoices claimed in an open litigation case
+                   AND NOT COALESCE(m.credit_in_dispute, FALSE)
+                   AND NOT COALESCE(m.credit_in_litigation, FALSE)
                    AND p.commercial_partner_id NOT IN %(failed)s
                 """,
                 company=self.company_id.id,
@@ -220,11 +249,7 @@ class CreditRecoveryRun(models.Model):
                 failed=tuple(self.failed_partner_ids.ids) or (0,),
             )
         )
-        rows = self.env.cr.dictfetchall()
-        skip_moves = (
-            self.env["account.move"].browse({row["move_id"] for row in rows})._credit_recovery_blocked()
-        )
-        return [row for row in rows if row["move_id"] not in skip_moves.ids]
+        return self.env.cr.dictfetchall()
 
     def _blocked_partners(self, partners, rows):
         """Customers the run leaves alone today: paused, in collective proceedings, or to reconcile first."""

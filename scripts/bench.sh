@@ -57,7 +57,6 @@ if ! odoo_cmd -d "$RUN_DB" -u "$MODULE" --stop-after-init --log-level=warn --htt
     exit 1
 fi
 "$PYTHON" "$REPO_DIR/scripts/bench.py" measure --database "$RUN_DB" --addons-path "$ADDONS_PATH" | tee "$RESULTS"
-dropdb --if-exists "$RUN_DB"
 
 # OCA's account_credit_control from its wheel, extracted into the cache: an add-ons folder for the copy only.
 oca_addons_dir() {
@@ -76,7 +75,9 @@ oca_addons_dir() {
 if [ "${BENCH_OCA:-1}" = "1" ]; then
     echo "== OCA account_credit_control on another copy of $TEMPLATE"
     OCA_PATH="$ADDONS_PATH,$(oca_addons_dir)"
-    createdb -T "$TEMPLATE" "$OCA_DB"
+    # A copy of the measured database (updated to the current code and its dependencies, measurements
+    # rolled back), so that uninstalling this add-on runs with the code that installed it.
+    createdb -T "$RUN_DB" "$OCA_DB"
     "$PYTHON" "$REPO_DIR/scripts/bench.py" oca-uninstall --database "$OCA_DB" --addons-path "$ADDONS_PATH" \
         > "$LOG" 2>&1 || { tail -n 40 "$LOG"; echo "ERROR: uninstalling $MODULE from $OCA_DB failed." >&2; exit 1; }
     if ! "$PYTHON" -m odoo --addons-path="$OCA_PATH" -d "$OCA_DB" -i account_credit_control --without-demo=all \
@@ -88,4 +89,5 @@ if [ "${BENCH_OCA:-1}" = "1" ]; then
     "$PYTHON" "$REPO_DIR/scripts/bench.py" oca-measure --database "$OCA_DB" --addons-path "$OCA_PATH" \
         | tee -a "$RESULTS"
 fi
+dropdb --if-exists "$RUN_DB"
 "$PYTHON" "$REPO_DIR/scripts/bench.py" ratios --results "$RESULTS"

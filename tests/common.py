@@ -1,4 +1,5 @@
-from odoo.tests import new_test_user
+from odoo import http
+from odoo.tests import HttpCase, new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -91,3 +92,26 @@ class CreditRecoveryCommon(AccountTestInvoicingCommon):
             .create(values)
         )
         return wizard._create_payments()
+
+
+class CreditRecoveryTourCase(HttpCase):
+    """A browser tour run by a Credit Controller of the current company."""
+
+    tour_login = "tour_credit_controller"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Python 3.11.7's parser is not thread-safe (CPython gh-106905): read the add-ons' manifests
+        # once here, before the browser's concurrent first requests make the server threads do it.
+        if "account_credit_recovery" not in http.root.statics:
+            raise RuntimeError("account_credit_recovery does not serve its static files")
+        company = cls.env.company
+        cls.controller = new_test_user(
+            cls.env,
+            login=cls.tour_login,
+            name="Tour Controller",
+            groups="base.group_user,account_credit_recovery.group_credit_controller",
+            company_id=company.id,
+            company_ids=[company.id],
+        )

@@ -1,25 +1,16 @@
-from odoo import http
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
+
+from .common import CreditRecoveryTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestCreditRecoveryDashboardTour(HttpCase):
+class TestCreditRecoveryDashboardTour(CreditRecoveryTourCase):
+    tour_login = "tour_dashboard_controller"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Python 3.11.7's parser is not thread-safe (CPython gh-106905): read the add-ons' manifests
-        # once here, before the browser's concurrent first requests make the server threads do it.
-        if "account_credit_recovery" not in http.root.statics:
-            raise RuntimeError("account_credit_recovery does not serve its static files")
         company = cls.env.company
-        cls.controller = new_test_user(
-            cls.env,
-            login="tour_dashboard_controller",
-            name="Dashboard Controller",
-            groups="base.group_user,account_credit_recovery.group_credit_controller",
-            company_id=company.id,
-            company_ids=[company.id],
-        )
         customer = cls.env["res.partner"].create({"name": "AAA Dashboard Customer SAS", "is_company": True})
         level = company.credit_default_policy_id.level_ids[:1]
         cls.env["credit.recovery.action"].create(

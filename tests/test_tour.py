@@ -1,25 +1,15 @@
-from odoo import http
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import tagged
+
+from .common import CreditRecoveryTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestCreditRecoveryTour(HttpCase):
+class TestCreditRecoveryTour(CreditRecoveryTourCase):
+    tour_login = "tour_credit_controller"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Python 3.11.7's parser is not thread-safe (CPython gh-106905): read the add-ons' manifests
-        # once here, before the browser's concurrent first requests make the server threads do it.
-        if "account_credit_recovery" not in http.root.statics:
-            raise RuntimeError("account_credit_recovery does not serve its static files")
-        company = cls.env.company
-        cls.controller = new_test_user(
-            cls.env,
-            login="tour_credit_controller",
-            name="Tour Controller",
-            groups="base.group_user,account_credit_recovery.group_credit_controller",
-            company_id=company.id,
-            company_ids=[company.id],
-        )
         # Named to sort first in the customers list, whatever else the database holds.
         customer = cls.env["res.partner"].create({"name": "AAA Tour Customer SAS", "is_company": True})
         product = cls.env["product.product"].create(
