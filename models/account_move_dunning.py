@@ -44,10 +44,20 @@ class AccountMove(models.Model):
             move.message_post(body=self.env._("Back in the dunning run (%(user)s).", user=self.env.user.name))
         return True
 
+    @api.model
+    def _credit_recovery_block_fields(self):
+        """Stored boolean fields of ``account.move`` that take an invoice out of the dunning run.
+
+        The one definition of what the run does not chase: ``_credit_recovery_blocked`` tests them on
+        records, the daily run in the SQL of its open items. Extend the list to add a reason.
+        """
+        return ["credit_in_dispute"]
+
     def _credit_recovery_blocked(self):
-        """The invoices among ``self`` that the dunning run must not chase today: those in dispute."""
-        self.fetch(["credit_in_dispute"])  # that column alone, not every field of thousands of invoices
-        return self.filtered("credit_in_dispute")
+        """The invoices among ``self`` that the dunning run must not chase today (see the fields above)."""
+        fnames = self._credit_recovery_block_fields()
+        self.fetch(fnames)  # those columns alone, not every field of thousands of invoices
+        return self.filtered(lambda move: any(move[fname] for fname in fnames))
 
     def action_credit_recovery_assign_factor(self):
         for move in self:

@@ -58,10 +58,10 @@ class AccountMove(models.Model):
         )
         return action
 
-    def _credit_recovery_blocked(self):
+    @api.model
+    def _credit_recovery_block_fields(self):
         """Invoices claimed in an open litigation case are out of the amicable run: the case leads now."""
-        self.fetch(["credit_in_dispute", "credit_in_litigation"])  # both columns in one query
-        return super()._credit_recovery_blocked() | self.filtered("credit_in_litigation")
+        return [*super()._credit_recovery_block_fields(), "credit_in_litigation"]
 
     @api.depends("credit_case_ids.filing_date", "credit_case_ids.route", "credit_case_ids.injonction_outcome")
     def _compute_credit_prescription_date(self):

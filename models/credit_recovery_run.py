@@ -186,7 +186,7 @@ class CreditRecoveryRun(models.Model):
         """Open receivable items of the run's company due on or before ``due_before``.
 
         Left out: excluded items, factored invoices, and the invoices ``account.move._credit_recovery_blocked``
-        names (disputed, in an open litigation case), tested here in SQL for the whole book at once.
+        names (its ``_credit_recovery_block_fields``), tested here in SQL for the whole book at once.
         """
         self.ensure_one()
         AccountMoveLine = self.env["account.move.line"]
@@ -204,15 +204,9 @@ class CreditRecoveryRun(models.Model):
                 "move_id",
             ]
         )
-        self.env["account.move"].flush_model(
-            [
-                "amount_total_signed",
-                "credit_factored",
-                "move_type",
-                "credit_in_dispute",
-                "credit_in_litigation",
-            ]
-        )
+        Move = self.env["account.move"]
+        block_fields = Move._credit_recovery_block_fields()
+        Move.flush_model(["amount_total_signed", "credit_factored", "move_type", *block_fields])
         self.env["credit.recovery.level"].flush_model(["delay_days"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute(
@@ -238,15 +232,16 @@ class CreditRecoveryRun(models.Model):
                    AND aml.date_maturity <= %(due_before)s
                    AND NOT COALESCE(aml.credit_recovery_excluded, FALSE)
                    AND NOT COALESCE(m.credit_factored, FALSE)
-                   -- account.move._credit_recovery_blocked(), read in the same query: disputed invoices
-                   -- and invoices claimed in an open litigation case
-                   AND NOT COALESCE(m.credit_in_dispute, FALSE)
-                   AND NOT COALESCE(m.credit_in_litigation, FALSE)
+                   %(not_blocked)s
                    AND p.commercial_partner_id NOT IN %(failed)s
                 """,
                 company=self.company_id.id,
                 due_before=due_before,
                 failed=tuple(self.failed_partner_ids.ids) or (0,),
+                # account.move._credit_recovery_blocked(), tested in the same query for the whole book
+                not_blocked=SQL(" ").join(
+                    [SQL("AND NOT COALESCE(%s, FALSE)", SQL.identifier("m", fname)) for fname in block_fields]
+                ),
             )
         )
         return self.env.cr.dictfetchall()

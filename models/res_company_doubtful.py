@@ -82,12 +82,17 @@ class ResCompany(models.Model):
                     )
                 )
 
-    def _credit_doubtful_journal(self):
+    def _credit_doubtful_default_journal(self):
+        """The journal of the doubtful receivable entries: the one set, else a miscellaneous journal."""
         self.ensure_one()
-        journal = self.credit_doubtful_journal_id or self.env["account.journal"].search(
+        return self.credit_doubtful_journal_id or self.env["account.journal"].search(
             [*self.env["account.journal"]._check_company_domain(self), ("type", "=", "general")],
             limit=1,
         )
+
+    def _credit_doubtful_journal(self):
+        """``_credit_doubtful_default_journal``, refused when the company has none."""
+        journal = self._credit_doubtful_default_journal()
         if not journal:
             raise UserError(
                 self.env._(

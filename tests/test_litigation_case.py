@@ -517,17 +517,21 @@ class TestLitigationDunningLevel(CreditRecoveryCommon):
 
     def test_open_case_takes_its_invoices_out_of_the_run(self):
         invoice = self._certain(self._invoice(self.customer, 5000.0, "2026-03-01", due_date=self.due))
-        for offset in (-15, 3, 7, 14, 21, 30):
+        for offset in (-15, 3, 7, 14, 21):
             self._run(offset)
-        case = self._run(45).case_id
-        with freeze_time(self.due + timedelta(days=46)):
+        # The customer is taken to court before the formal notice level (J+30) comes.
+        case = self.env["credit.recovery.case"].create(
+            {"partner_id": self.customer.id, "move_ids": [Command.set(invoice.ids)]}
+        )
+        with freeze_time(self.due + timedelta(days=22)):
             case.action_open()
         self.assertTrue(invoice.credit_in_litigation)
-        self.assertFalse(self._run(60), "no amicable reminder once the invoice is in court")
         self.assertEqual(invoice._credit_recovery_blocked(), invoice)
+        self.assertFalse(self._run(30), "no amicable reminder once the invoice is in court")
         # Closing the case gives the invoice back to the run (e.g. a settlement that is not kept).
-        with freeze_time(self.due + timedelta(days=70)):
+        with freeze_time(self.due + timedelta(days=35)):
             case.write({"close_outcome": "settled"})
             case.action_close()
         self.assertFalse(invoice.credit_in_litigation)
         self.assertFalse(invoice._credit_recovery_blocked())
+        self.assertEqual(self._run(36).channel, "registered_letter")

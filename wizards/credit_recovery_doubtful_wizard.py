@@ -50,11 +50,7 @@ class CreditRecoveryDoubtfulWizard(models.TransientModel):
     @api.depends("company_id")
     def _compute_journal_id(self):
         for wizard in self:
-            company = wizard.company_id
-            wizard.journal_id = company.credit_doubtful_journal_id or self.env["account.journal"].search(
-                [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "general")],
-                limit=1,
-            )
+            wizard.journal_id = wizard.company_id._credit_doubtful_default_journal()
 
     @api.model
     def _credit_action(self, invoices, operation, partner=None):
