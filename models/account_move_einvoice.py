@@ -144,7 +144,8 @@ class AccountMove(models.Model):
         return status
 
     def _credit_einvoice_status_day(self, status):
-        return fields.Date.context_today(self, status.date)
+        # The platforms date a status in French time, as a day: no time zone conversion.
+        return status.date.date()
 
     def _credit_einvoice_user(self):
         self.ensure_one()
