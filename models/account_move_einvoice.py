@@ -114,7 +114,8 @@ class AccountMove(models.Model):
         Returns the status line. The caller runs it in a savepoint: it is applied whole or not at all.
         """
         self.ensure_one()
-        status = self.env["credit.recovery.einvoice.status"].create(
+        # sudo: the history is evidence, written by the import alone (no user creates or edits a status).
+        status = self.env["credit.recovery.einvoice.status"].sudo().create(
             {
                 "move_id": self.id,
                 "code": values["code"],
@@ -141,7 +142,7 @@ class AccountMove(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
-        return status
+        return status.sudo(False)
 
     def _credit_einvoice_status_day(self, status):
         # The platforms date a status in French time, as a day: no time zone conversion.

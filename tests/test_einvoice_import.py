@@ -1,7 +1,7 @@
 from email.message import EmailMessage
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .einvoice_common import (
@@ -169,3 +169,33 @@ class TestEinvoiceImport(EinvoiceCommon):
         self.env["mail.thread"].message_process(False, mail.as_bytes())
         received = self.Message.search([("source", "=", "email")])
         self.assertEqual((received.state, received.review_reason), ("review", "malformed"))
+
+    def test_rights_and_companies(self):
+        invoice = self._new_invoice()
+        messages = self._import(message([reference(invoice.name, "205")]))
+        status = invoice.credit_einvoice_status_ids
+        # The history is evidence: nobody writes it by hand, not even a Credit Manager.
+        for user in (self.credit_controller, self.credit_manager):
+            with self.assertRaises(AccessError):
+                self.env["credit.recovery.einvoice.status"].with_user(user).create(
+                    {"move_id": invoice.id, "code": "212"}
+                )
+            with self.assertRaises(AccessError):
+                status.with_user(user).write({"code": "210"})
+        # Invoicing users read the history; the review list is the credit staff's.
+        self.assertEqual(status.with_user(self.invoicing_user).code, "205")
+        with self.assertRaises(AccessError):
+            messages.with_user(self.salesman).read(["state"])
+        with self.assertRaises(AccessError):
+            messages.with_user(self.salesman).action_credit_retry()
+        # A controller of another company sees none of it.
+        other = self.setup_other_company(name="Filiale Lyon")["company"]
+        outsider = new_test_user(
+            self.env,
+            login="lyon_controller",
+            groups="base.group_user,account_credit_recovery.group_credit_controller",
+            company_id=other.id,
+            company_ids=[other.id],
+        )
+        self.assertFalse(self.Message.with_user(outsider).search([]))
+        self.assertFalse(self.env["credit.recovery.einvoice.status"].with_user(outsider).search([]))
