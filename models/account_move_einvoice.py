@@ -115,21 +115,25 @@ class AccountMove(models.Model):
         """
         self.ensure_one()
         # sudo: the history is evidence, written by the import alone (no user creates or edits a status).
-        status = self.env["credit.recovery.einvoice.status"].sudo().create(
-            {
-                "move_id": self.id,
-                "code": values["code"],
-                "label": values.get("label") or False,
-                "date": values.get("status_datetime") or fields.Datetime.now(),
-                "direction": "in",
-                "sender_name": values.get("sender_name") or False,
-                "sender_identifier": values.get("sender_id") or False,
-                "sender_role": values.get("sender_role") or False,
-                "reason_code": values.get("reason_code") or False,
-                "reason": "\n".join(filter(None, [values.get("reason"), values.get("note")])) or False,
-                "amount": sum((values.get("amounts") or {}).values()),
-                "message_id": message.id if message else False,
-            }
+        status = (
+            self.env["credit.recovery.einvoice.status"]
+            .sudo()
+            .create(
+                {
+                    "move_id": self.id,
+                    "code": values["code"],
+                    "label": values.get("label") or False,
+                    "date": values.get("status_datetime") or fields.Datetime.now(),
+                    "direction": "in",
+                    "sender_name": values.get("sender_name") or False,
+                    "sender_identifier": values.get("sender_id") or False,
+                    "sender_role": values.get("sender_role") or False,
+                    "reason_code": values.get("reason_code") or False,
+                    "reason": "\n".join(filter(None, [values.get("reason"), values.get("note")])) or False,
+                    "amount": sum((values.get("amounts") or {}).values()),
+                    "message_id": message.id if message else False,
+                }
+            )
         )
         note = getattr(self, "_credit_einvoice_effect_%s" % effect)(status, values)
         status.effect_note = note or False
