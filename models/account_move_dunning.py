@@ -51,7 +51,7 @@ class AccountMove(models.Model):
         The one definition of what the run does not chase: ``_credit_recovery_blocked`` tests them on
         records, the daily run in the SQL of its open items. Extend the list to add a reason.
         """
-        return ["credit_in_dispute", "credit_einvoice_on_hold"]
+        return ["credit_in_dispute"]
 
     def _credit_recovery_blocked(self):
         """The invoices among ``self`` that the dunning run must not chase today (see the fields above)."""

@@ -74,6 +74,11 @@ class AccountMove(models.Model):
         "credit.recovery.einvoice.outbound", "move_id", string="Statuses Sent"
     )
 
+    @api.model
+    def _credit_recovery_block_fields(self):
+        # A lifecycle pause (suspended, payment sent, rejected) is one more reason the run does not chase.
+        return [*super()._credit_recovery_block_fields(), "credit_einvoice_on_hold"]
+
     @api.depends("credit_einvoice_status_ids.code", "credit_einvoice_status_ids.date")
     def _compute_credit_einvoice_status(self):
         for move in self:
