@@ -22,6 +22,7 @@
     "data": [
         "security/account_credit_recovery_security.xml",
         "security/ir.model.access.csv",
+        "security/credit_recovery_einvoice_security.xml",
         "data/mail_activity_type_data.xml",
         "data/credit_recovery_rate_data.xml",
         "data/product_data.xml",
@@ -69,6 +70,10 @@
         "views/credit_recovery_formal_recovery_views.xml",
         "views/credit_recovery_effectiveness_views.xml",
         "views/credit_recovery_reporting_menus.xml",
+        "data/credit_recovery_einvoice_data.xml",
+        "wizards/credit_recovery_einvoice_import_wizard_views.xml",
+        "views/credit_recovery_einvoice_views.xml",
+        "views/res_config_settings_einvoice_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

@@ -36,3 +36,11 @@ from . import credit_recovery_action_formal_notice
 from . import res_partner_collective_proceeding
 from . import credit_recovery_effectiveness
 from . import account_move_line
+from . import credit_recovery_einvoice_status
+from . import credit_recovery_einvoice_effect
+from . import credit_recovery_einvoice_message
+from . import credit_recovery_einvoice_outbound
+from . import account_move_einvoice
+from . import account_partial_reconcile_einvoice
+from . import res_company_einvoice
+from . import res_config_settings_einvoice

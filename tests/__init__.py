@@ -16,3 +16,7 @@ from . import test_formal_notice
 from . import test_prescription
 from . import test_effectiveness
 from . import test_letter_penalties
+from . import test_einvoice_status
+from . import test_einvoice_import
+from . import test_einvoice_endpoint
+from . import test_einvoice_encaissee
