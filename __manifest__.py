@@ -18,6 +18,7 @@
         "sale_stock",
         "mail",
         "l10n_fr_account",
+        "account_payment",
     ],
     "data": [
         "security/account_credit_recovery_security.xml",
@@ -69,6 +70,12 @@
         "views/credit_recovery_formal_recovery_views.xml",
         "views/credit_recovery_effectiveness_views.xml",
         "views/credit_recovery_reporting_menus.xml",
+        "security/credit_recovery_portal_security.xml",
+        "report/credit_recovery_statement_report.xml",
+        "report/credit_recovery_letter_portal.xml",
+        "data/credit_recovery_portal_mail_data.xml",
+        "views/credit_recovery_portal_templates.xml",
+        "views/credit_recovery_portal_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

@@ -36,3 +36,12 @@ from . import credit_recovery_action_formal_notice
 from . import res_partner_collective_proceeding
 from . import credit_recovery_effectiveness
 from . import account_move_line
+from . import res_company_portal
+from . import res_config_settings_portal
+from . import credit_recovery_level_portal
+from . import credit_recovery_portal_access
+from . import credit_recovery_plan_portal
+from . import credit_recovery_action_portal
+from . import res_partner_statement
+from . import credit_recovery_statement_report
+from . import mail_template_portal

@@ -16,3 +16,6 @@ from . import test_formal_notice
 from . import test_prescription
 from . import test_effectiveness
 from . import test_letter_penalties
+from . import test_statement
+from . import test_portal_actions
+from . import test_portal_security
