@@ -5,6 +5,7 @@ from werkzeug.exceptions import NotFound
 from odoo import fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
+from odoo.tools import is_html_empty
 from odoo.tools.misc import str2bool
 
 from odoo.addons.account_payment.controllers.portal import PortalAccount
@@ -163,6 +164,7 @@ class CreditRecoveryPortal(PortalAccount):
             amount=amount,
             pay_invoices=invoices,
             reference_prefix=None,
+            is_html_empty=is_html_empty,
         )
         return request.render("account_credit_recovery.credit_portal_pay_page", values)
 

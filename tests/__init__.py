@@ -19,3 +19,4 @@ from . import test_letter_penalties
 from . import test_statement
 from . import test_portal_actions
 from . import test_portal_security
+from . import test_portal_tour

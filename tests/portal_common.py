@@ -1,6 +1,7 @@
 import json
 import re
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.tests import HttpCase
@@ -67,10 +68,15 @@ class CreditPortalCase(CreditRecoveryCommon, HttpCase):
 
     @classmethod
     def _create_provider(cls):
-        """A provider as Odoo's own payment tests use (``payment.tests.common``), enabled in test mode."""
+        """A provider as Odoo's own payment tests use (``payment`` and ``account_payment`` tests' commons)."""
         method = cls.env.ref("payment.payment_method_unknown")
-        method.write({"active": True, "support_tokenization": False})
-        return cls.env["payment.provider"].create(
+        PaymentMethod = cls.env.registry["account.payment.method"]
+        original = PaymentMethod._get_payment_method_information
+
+        def _get_payment_method_information(self):
+            return dict(original(self), none={"mode": "electronic", "type": ("bank",)})
+
+        provider = cls.env["payment.provider"].create(
             {
                 "name": "Test Provider",
                 "code": "none",
@@ -81,3 +87,10 @@ class CreditPortalCase(CreditRecoveryCommon, HttpCase):
                 "available_currency_ids": [Command.set(cls.currency.ids)],
             }
         )
+        method.write({"active": True, "support_tokenization": False})
+        with patch.object(PaymentMethod, "_get_payment_method_information", _get_payment_method_information):
+            cls.env["account.payment.method"].sudo().create(
+                {"name": "Test method", "code": "none", "payment_type": "inbound"}
+            )
+            provider.journal_id = cls.company_data["default_journal_bank"]
+        return provider

@@ -158,3 +158,43 @@ class TestStatement(CreditRecoveryCommon):
         self.assertEqual(action["report_name"], "account_credit_recovery.report_credit_statement")
         with self.assertRaises(AccessError):
             self.env["credit.recovery.portal.access"].with_user(self.invoicing_user).search([])
+
+    def test_reminder_carries_statement_and_link(self):
+        """A level asking for it attaches the statement; its e-mail and letter carry the customer's link."""
+        self.company.credit_portal_enabled = True
+        level = self.company.credit_default_policy_id.level_ids.filtered(
+            lambda level: level.channel == "email"
+        )[:1]
+        level.attach_statement = True
+        line = self.inv_1.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        with freeze_time(AS_OF):
+            action = self.env["credit.recovery.action"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": self.company.id,
+                    "level_id": level.id,
+                    "channel": "email",
+                    "date": AS_OF,
+                    "line_ids": [(6, 0, line.ids)],
+                    "amount_due": 1000.0,
+                }
+            )
+            action._execute()
+            letter, _type = self.env["ir.actions.report"]._render_qweb_html(
+                "account_credit_recovery.report_credit_recovery_letter", action.ids
+            )
+        access = self.env["credit.recovery.portal.access"].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(len(access), 1)
+        mail = self.env["mail.mail"].search([("model", "=", action._name), ("res_id", "=", action.id)])
+        self.assertIn(f"/my/credit/{access.access_token}", mail.body_html)
+        self.assertIn("Relevé de compte - Boulangerie Martin SARL.pdf", mail.attachment_ids.mapped("name"))
+        block = html.fromstring(letter).xpath("//div[@name='credit_portal_link']")
+        self.assertEqual(len(block), 1)
+        self.assertTrue(block[0].xpath(".//img")[0].get("src").startswith("data:image/png;base64,"))
+        self.assertIn(access.access_token, block[0].text_content())
+        # Without the page, neither the link nor the QR code.
+        self.company.credit_portal_enabled = False
+        letter, _type = self.env["ir.actions.report"]._render_qweb_html(
+            "account_credit_recovery.report_credit_recovery_letter", action.ids
+        )
+        self.assertFalse(html.fromstring(letter).xpath("//div[@name='credit_portal_link']"))
