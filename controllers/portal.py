@@ -2,11 +2,10 @@ from datetime import timedelta
 
 from werkzeug.exceptions import NotFound
 
-from odoo import fields, http
+from odoo import Command, fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import is_html_empty
-from odoo.tools.misc import str2bool
 
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 
@@ -183,9 +182,16 @@ class CreditRecoveryPortal(PortalAccount):
         if asked is None or currency.compare_amounts(asked, due):
             raise ValidationError(request.env._("The amount to pay does not match what is due."))
         kwargs.pop("access_token", None)
-        if str2bool(str(kwargs.get("tokenization_requested", False)), default=False):
-            kwargs["tokenization_requested"] = False  # no saved cards for a visitor who is not logged in
+        kwargs["tokenization_requested"] = False  # no saved cards for a visitor who is not logged in
         self._validate_transaction_kwargs(kwargs)
-        return self._process_transaction(
-            access.partner_id.id, currency.id, invoices.ids, False, amount=due, **kwargs
+        kwargs.update(
+            currency_id=currency.id, partner_id=access.partner_id.id, reference_prefix=None, amount=due
         )
+        tx_sudo = self._create_transaction(
+            custom_create_values={
+                "invoice_ids": [Command.set(invoices.ids)],
+                "credit_portal_access_id": access.id,
+            },
+            **kwargs,
+        )
+        return tx_sudo._get_processing_values()

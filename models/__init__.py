@@ -45,3 +45,4 @@ from . import credit_recovery_action_portal
 from . import res_partner_statement
 from . import credit_recovery_statement_report
 from . import mail_template_portal
+from . import payment_transaction_portal

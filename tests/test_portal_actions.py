@@ -219,4 +219,8 @@ class TestPortalActions(CreditPortalCase):
         tx._post_process()
         self.assertTrue(self.overdue.currency_id.is_zero(self.overdue.amount_residual))
         self.assertIn(self.overdue.payment_state, ("paid", "in_payment"))
+        # Logged in the customer's chatter, an activity for its controller, an acknowledgement to the customer.
+        self.assertIn("Paiement en ligne de 1", self.customer.message_ids[0].body)
+        self.assertTrue(self._controller_activities(self.customer))
+        self.assertIn("Nous avons bien reçu votre paiement", self._mails_to_customer().body_html)
         self.assertNotIn(self.customer, self._decided_today())
