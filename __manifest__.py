@@ -18,6 +18,7 @@
         "sale_stock",
         "mail",
         "l10n_fr_account",
+        "account_payment",
     ],
     "data": [
         "security/account_credit_recovery_security.xml",
@@ -74,6 +75,12 @@
         "wizards/credit_recovery_einvoice_import_wizard_views.xml",
         "views/credit_recovery_einvoice_views.xml",
         "views/res_config_settings_einvoice_views.xml",
+        "security/credit_recovery_portal_security.xml",
+        "report/credit_recovery_statement_report.xml",
+        "report/credit_recovery_letter_portal.xml",
+        "data/credit_recovery_portal_mail_data.xml",
+        "views/credit_recovery_portal_templates.xml",
+        "views/credit_recovery_portal_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

@@ -1,1 +1,2 @@
 from . import einvoice
+from . import portal

@@ -44,3 +44,13 @@ from . import account_move_einvoice
 from . import account_partial_reconcile_einvoice
 from . import res_company_einvoice
 from . import res_config_settings_einvoice
+from . import res_company_portal
+from . import res_config_settings_portal
+from . import credit_recovery_level_portal
+from . import credit_recovery_portal_access
+from . import credit_recovery_plan_portal
+from . import credit_recovery_action_portal
+from . import res_partner_statement
+from . import credit_recovery_statement_report
+from . import mail_template_portal
+from . import payment_transaction_portal

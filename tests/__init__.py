@@ -20,3 +20,7 @@ from . import test_einvoice_status
 from . import test_einvoice_import
 from . import test_einvoice_endpoint
 from . import test_einvoice_encaissee
+from . import test_statement
+from . import test_portal_actions
+from . import test_portal_security
+from . import test_portal_tour
