@@ -26,6 +26,7 @@
         "data/credit_recovery_rate_data.xml",
         "data/product_data.xml",
         "data/ir_cron_data.xml",
+        "data/res_company_credit_limit_data.xml",
         "report/credit_recovery_letter.xml",
         "report/credit_recovery_formal_notice_report.xml",
         "report/credit_recovery_plan_report.xml",
