@@ -22,6 +22,7 @@
     "data": [
         "security/account_credit_recovery_security.xml",
         "security/ir.model.access.csv",
+        "security/credit_recovery_aged_balance_report_security.xml",
         "data/mail_activity_type_data.xml",
         "data/credit_recovery_rate_data.xml",
         "data/product_data.xml",
@@ -70,6 +71,7 @@
         "views/credit_recovery_formal_recovery_views.xml",
         "views/credit_recovery_effectiveness_views.xml",
         "views/credit_recovery_reporting_menus.xml",
+        "views/credit_recovery_aged_balance_report_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

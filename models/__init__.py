@@ -1,4 +1,5 @@
 from . import res_company
+from . import credit_recovery_report_mixin
 from . import res_config_settings
 from . import res_partner
 from . import sale_order
@@ -37,3 +38,4 @@ from . import res_partner_collective_proceeding
 from . import credit_recovery_effectiveness
 from . import account_move_line
 from . import credit_recovery_book
+from . import credit_recovery_aged_balance_report

@@ -16,8 +16,9 @@ class AccountMoveLine(models.Model):
     @api.depends("parent_state", "account_id.account_type", "reconciled", "amount_residual")
     def _compute_credit_to_reconcile(self):
         book = self.env["credit.recovery.book"]
+        doubtful_ids = set(book._doubtful_line_ids())
         for line in self:
-            line.credit_to_reconcile = book._is_unreconciled_credit(line)
+            line.credit_to_reconcile = book._is_unreconciled_credit(line, doubtful_ids)
 
     def _search_credit_to_reconcile(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

@@ -16,18 +16,9 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
     """The receivable book at a date: aged balance per customer, DSO and the book's indicators."""
 
     _name = "credit.recovery.aged.balance.wizard"
+    _inherit = ["credit.recovery.report.mixin"]
     _description = "Aged Receivable Balance"
-    _check_company_auto = True
 
-    date = fields.Date(string="At Date", required=True, default=fields.Date.context_today)
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        ondelete="cascade",
-        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     salesperson_id = fields.Many2one("res.users", ondelete="cascade")
     controller_id = fields.Many2one("res.users", string="Credit Controller", ondelete="cascade")
     risk_level = fields.Selection(RISK_LEVELS)
@@ -35,6 +26,10 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
     in_litigation = fields.Boolean(
         help="Only the invoices claimed in an open litigation case.",
     )
+    partner_ids = fields.Many2many(
+        "res.partner", string="Filtered Customers", help="Only these customers (the lines the user filtered)."
+    )
+    move_ids = fields.Many2many("account.move", string="Filtered Entries", help="Only these entries.")
     line_ids = fields.One2many("credit.recovery.aged.balance.line", "wizard_id", string="Customers")
     dso_line_ids = fields.One2many("credit.recovery.dso.line", "wizard_id", string="DSO per Month")
     bucket_line_ids = fields.One2many("credit.recovery.aged.bucket.line", "wizard_id", string="Buckets")
@@ -193,13 +188,7 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
     def _bucket_labels(self):
         """Column labels: not due, then each overdue bucket with its days."""
         self.ensure_one()
-        labels = [self.env._("Not Due")]
-        for low, high in aging.bucket_bounds(self.company_id._credit_aged_bucket_limits()):
-            if high is None:
-                labels.append(self.env._("Over %(days)s days", days=low - 1))
-            else:
-                labels.append(self.env._("%(low)s-%(high)s days", low=low, high=high))
-        return labels
+        return self.env["credit.recovery.book"]._bucket_labels(self.company_id)
 
     def _filtered_partner_ids(self):
         """Ids of the customers matching the filters, or None when no filter is set."""
@@ -212,7 +201,9 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
         if self.risk_level:
             domain.append(("credit_risk_level", "=", self.risk_level))
         if not domain:
-            return None
+            return self.partner_ids.ids or None
+        if self.partner_ids:
+            domain.append(("id", "in", self.partner_ids.ids))
         partners = (
             self.env["res.partner"]
             .with_company(self.company_id)
@@ -222,13 +213,14 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
         return partners.ids
 
     def _filtered_move_ids(self):
-        """Ids of the invoices kept by the dispute and litigation filters, or None when neither is set."""
+        """Ids of the invoices kept by the entry, dispute and litigation filters, or None when none is set."""
         self.ensure_one()
-        if not (self.in_dispute or self.in_litigation):
+        if not (self.in_dispute or self.in_litigation or self.move_ids):
             return None
-        move_ids = None
+        move_ids = set(self.move_ids.ids) if self.move_ids else None
         if self.in_dispute:
-            move_ids = set(self._disputed_move_ids(self.company_id))
+            disputed = set(self._disputed_move_ids(self.company_id))
+            move_ids = disputed if move_ids is None else move_ids & disputed
         if self.in_litigation:
             litigation = set(self._litigation_move_ids(self.company_id))
             move_ids = litigation if move_ids is None else move_ids & litigation

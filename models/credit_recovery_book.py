@@ -176,18 +176,72 @@ class CreditRecoveryBook(models.AbstractModel):
         return SQL("%s > 0", SQL.identifier(alias, "days"))
 
     @api.model
-    def _aging_columns_sql(self, company, alias="items"):
-        """The six aging sums (not due, bucket_1 .. bucket_5) over open items of ``_open_items_sql``."""
+    def _aging_conditions_sql(self, company, alias="items"):
+        """Conditions on an open item of ``_open_items_sql``, one per aging column: not due, then each
+        overdue bucket of the company's limits (days past due)."""
         days = SQL.identifier(alias, "days")
-        residual = SQL.identifier(alias, "residual")
-        columns = [SQL("COALESCE(SUM(%s) FILTER (WHERE %s <= 0), 0)", residual, days)]
+        conditions = [SQL("%s <= 0", days)]
         for low, high in aging.bucket_bounds(company._credit_aged_bucket_limits()):
             if high is None:
-                condition = SQL("%s >= %s", days, low)
+                conditions.append(SQL("%s >= %s", days, low))
             else:
-                condition = SQL("%s BETWEEN %s AND %s", days, low, high)
-            columns.append(SQL("COALESCE(SUM(%s) FILTER (WHERE %s), 0)", residual, condition))
-        return SQL(", ").join(columns)
+                conditions.append(SQL("%s BETWEEN %s AND %s", days, low, high))
+        return conditions
+
+    @api.model
+    def _aging_columns_sql(self, company, alias="items"):
+        """The six aging sums (not due, bucket_1 .. bucket_5) over open items of ``_open_items_sql``."""
+        residual = SQL.identifier(alias, "residual")
+        return SQL(", ").join(
+            SQL("COALESCE(SUM(%s) FILTER (WHERE %s), 0)", residual, condition)
+            for condition in self._aging_conditions_sql(company, alias)
+        )
+
+    @api.model
+    def _bucket_labels(self, company):
+        """Labels of the aging columns: not due, then each overdue bucket with its days."""
+        labels = [self.env._("Not Due")]
+        for low, high in aging.bucket_bounds(company._credit_aged_bucket_limits()):
+            if high is None:
+                labels.append(self.env._("Over %(days)s days", days=low - 1))
+            else:
+                labels.append(self.env._("%(low)s-%(high)s days", low=low, high=high))
+        return labels
+
+    @api.model
+    def _aged_items_sql(self, company, date):
+        """One row per receivable item of ``company`` open at ``date``, its residual in its aging column.
+
+        Columns: id, company_id, partner_id, salesperson_id, controller_id, move_id, date, due,
+        days_overdue, residual, overdue, not_due, bucket_1 .. bucket_5 (the aged balance's lines).
+        """
+        cases = [
+            SQL("CASE WHEN %s THEN items.residual ELSE 0 END AS %s", condition, SQL.identifier(key))
+            for condition, key in zip(self._aging_conditions_sql(company), aging.BUCKET_KEYS, strict=True)
+        ]
+        return SQL(
+            """
+            SELECT items.id,
+                   %(company)s AS company_id,
+                   items.partner_id,
+                   partner.user_id AS salesperson_id,
+                   (partner.credit_controller_id ->> %(company_key)s)::integer AS controller_id,
+                   items.move_id,
+                   items.date,
+                   items.due,
+                   GREATEST(items.days, 0) AS days_overdue,
+                   items.residual,
+                   CASE WHEN %(overdue)s THEN items.residual ELSE 0 END AS overdue,
+                   %(cases)s
+              FROM (%(items)s) items
+         LEFT JOIN res_partner partner ON partner.id = items.partner_id
+            """,
+            company=company.id,
+            company_key=str(company.id),
+            overdue=self._overdue_sql(),
+            cases=SQL(", ").join(cases),
+            items=self._open_items_sql(company, date),
+        )
 
     @api.model
     def _unreconciled_credit_sql(self, company, alias="items"):
@@ -363,7 +417,12 @@ class CreditRecoveryBook(models.AbstractModel):
     @api.model
     def _doubtful_line_ids(self):
         # The reclassification lines are few; their readers need no right on the doubtful records.
-        return self.env["credit.recovery.doubtful.line"].sudo().search([]).doubtful_move_line_id.ids
+        lines = (
+            self.env["credit.recovery.doubtful.line"]
+            .sudo()
+            .search_fetch([("doubtful_move_line_id", "!=", False)], ["doubtful_move_line_id"])
+        )
+        return lines.doubtful_move_line_id.ids
 
     @api.model
     def _unreconciled_credits(self, company, date=None, partner_ids=None):
@@ -385,11 +444,12 @@ class CreditRecoveryBook(models.AbstractModel):
         return list(self._unreconciled_credits(company, partner_ids=partner_ids))
 
     @api.model
-    def _is_unreconciled_credit(self, line):
-        """Whether the journal item ``line`` is an unreconciled credit (the rule of the SQL above)."""
+    def _is_unreconciled_credit(self, line, doubtful_ids):
+        """Whether the journal item ``line`` is an unreconciled credit (the rule of the SQL above);
+        ``doubtful_ids`` are the ids of ``_doubtful_line_ids``, read once for many lines."""
         return (
             line.parent_state == "posted"
-            and (line.account_type == "asset_receivable" or line.id in self._doubtful_line_ids())
+            and (line.account_type == "asset_receivable" or line.id in doubtful_ids)
             and not line.reconciled
             and line.company_id.currency_id.compare_amounts(
                 line.amount_residual, -line.company_id.credit_overdue_tolerance

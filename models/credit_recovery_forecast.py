@@ -13,17 +13,10 @@ class CreditRecoveryForecastWizard(models.TransientModel):
     """Expected cash in per week: due dates shifted by each customer's delay, promises and plan instalments."""
 
     _name = "credit.recovery.forecast.wizard"
+    _inherit = ["credit.recovery.report.mixin"]
     _description = "Collection Forecast"
 
-    date = fields.Date(string="From", required=True, default=fields.Date.context_today)
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        ondelete="cascade",
-        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(string="From")
     line_ids = fields.One2many("credit.recovery.forecast.line", "wizard_id", string="Weeks")
     total = fields.Monetary(compute="_compute_total")
 

@@ -1,6 +1,8 @@
 import ast
+import io
 from datetime import date
 
+import openpyxl
 from freezegun import freeze_time
 from lxml import etree
 
@@ -150,6 +152,47 @@ class TestReceivableBook(CreditRecoveryCommon):
         self.assertEqual(self._partner(self.customer_b, "2025-06-30").credit_unreconciled_amount, 120.0)
         self.assertEqual(self._partner(self.customer, "2025-06-30").credit_unreconciled_amount, 0.0)
 
+    @freeze_time("2025-06-30")
+    def test_aged_balance_report_view(self):
+        """The aged balance opens on its lines: one per open item at the date, in its named column."""
+        old = self._invoice(self.customer, 1000.0, "2025-03-01", due_date="2025-04-30")  # 61 days overdue
+        self._invoice(self.customer_b, 500.0, "2025-06-15", due_date="2025-07-15")  # not due
+        self.customer.with_company(self.company).credit_controller_id = self.credit_controller
+        Report = self.env["credit.recovery.aged.balance.report"].with_user(self.credit_controller)
+        today = Report.with_context(credit_aged_balance_date="2025-06-30")
+        groups = today._read_group(
+            [], ["partner_id"], ["not_due:sum", "bucket_3:sum", "residual:sum", "days_overdue:max"]
+        )
+        self.assertEqual(
+            {partner: rest for partner, *rest in groups},
+            {self.customer: [0.0, 1200.0, 1200.0, 61], self.customer_b: [600.0, 0.0, 600.0, 0]},
+        )
+        by_controller = today._read_group([], ["controller_id"], ["residual:sum"])
+        self.assertIn((self.credit_controller, 1200.0), by_controller)
+        # Another date: the invoice of June is not in the book yet, the old one is not due.
+        march = Report.with_context(credit_aged_balance_date="2025-03-31").search([])
+        self.assertEqual(march.move_id, old)
+        self.assertEqual((march.not_due, march.bucket_3), (1200.0, 0.0))
+        # The columns bear their days; the wizard shows a title, not a technical name.
+        labels = Report.fields_get(["not_due", "bucket_1", "bucket_5"], ["string"])
+        self.assertEqual(
+            [labels[key]["string"] for key in ("not_due", "bucket_1", "bucket_5")],
+            ["Not Due", "1-30 days", "Over 120 days"],
+        )
+        wizard = self.Aged.create({"date": "2025-06-30"})
+        self.assertEqual(wizard.display_name, "Aged Receivable Balance at 06/30/2025")
+        # Printing and exporting keep what the user filtered.
+        filtered = today.search([("partner_id", "=", self.customer.id)])
+        action = filtered.action_print_pdf()
+        printed = self.Aged.browse(action["context"]["active_ids"])
+        self.assertEqual(printed.line_ids.partner_id, self.customer)
+        self.assertEqual(printed.total, 1200.0)
+        export = filtered.action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(int(export["url"].split("/")[3].split("?")[0]))
+        sheet = openpyxl.load_workbook(io.BytesIO(attachment.raw)).active
+        customers = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
+        self.assertEqual(customers, [self.customer.display_name, "Total"])
+
     def test_credit_limits_on(self):
         """Installing the module turned the company's credit limits on; the Credit page says when they are off."""
         main_company = self.env.ref("base.main_company")
@@ -218,6 +261,7 @@ class TestReceivableBookQueries(CreditRecoveryCommon):
             wizard = Wizard.create({"date": "2025-06-30", "salesperson_id": self.salesman.id})
             return self._count(wizard.action_compute), wizard
 
+        aged(self.customers[:3])  # warm the caches of the filtered search
         small, wizard = aged(self.customers[:3])
         self.customers.write({"user_id": False})
         large, wizard_large = aged(self.customers)
