@@ -84,7 +84,9 @@ class CreditRecoveryBook(models.AbstractModel):
         )
         self.env["account.journal"].flush_model(["type"])
         self.env["account.account"].flush_model(["account_type"])
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["res.partner"].flush_model(
+            ["commercial_partner_id", "name", "user_id", "credit_controller_id"]
+        )
         self.env["credit.recovery.doubtful.line"].flush_model(["doubtful_move_line_id"])
 
     @api.model
