@@ -1,4 +1,5 @@
 from . import res_company
+from . import credit_recovery_report_mixin
 from . import res_config_settings
 from . import res_partner
 from . import sale_order
@@ -54,3 +55,5 @@ from . import res_partner_statement
 from . import credit_recovery_statement_report
 from . import mail_template_portal
 from . import payment_transaction_portal
+from . import credit_recovery_book
+from . import credit_recovery_aged_balance_report

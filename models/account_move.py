@@ -1,16 +1,10 @@
 from collections import defaultdict
-from datetime import timedelta
-
-from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date, formatLang
 
-from ..tools import interest
-
-MAX_DAYS_FROM_INVOICE = 60
-MAX_DAYS_END_OF_MONTH = 45
+from ..tools import interest, payment_terms
 
 
 class AccountMove(models.Model):
@@ -105,21 +99,12 @@ class AccountMove(models.Model):
         "company_id.credit_payment_term_cap_method",
     )
     def _compute_credit_payment_term_warning(self):
+        book = self.env["credit.recovery.book"]
         for move in self:
             move.credit_payment_term_warning = False
-            commercial = move.partner_id.commercial_partner_id
-            if (
-                move.move_type != "out_invoice"
-                or not move.invoice_date
-                or not move.invoice_date_due
-                or not move._credit_is_french_company()
-                or commercial.credit_customer_type != "b2b"
-                or commercial.country_id.code not in (False, "FR")
-            ):
+            if not (move.invoice_date and move.invoice_date_due and book._payment_term_cap_applies(move)):
                 continue
-            cap = self._credit_payment_term_cap(
-                move.invoice_date, move.company_id.credit_payment_term_cap_method
-            )
+            cap = book._payment_term_cap(move.invoice_date, move.company_id)
             if move.invoice_date_due > cap:
                 move.credit_payment_term_warning = self.env._(
                     "The due date %(due)s is beyond the legal cap for French business customers (%(cap)s: "
@@ -156,11 +141,7 @@ class AccountMove(models.Model):
     @api.model
     def _credit_payment_term_cap(self, invoice_date, method):
         """Latest due date the law accepts for a French business customer (Code de commerce L441-10 I)."""
-        if method == "plus_45_then_end_of_month":
-            end_of_month_cap = invoice_date + timedelta(days=MAX_DAYS_END_OF_MONTH) + relativedelta(day=31)
-        else:
-            end_of_month_cap = invoice_date + relativedelta(day=31) + timedelta(days=MAX_DAYS_END_OF_MONTH)
-        return max(invoice_date + timedelta(days=MAX_DAYS_FROM_INVOICE), end_of_month_cap)
+        return payment_terms.legal_due_date_cap(invoice_date, method)
 
     def _credit_is_french_company(self):
         self.ensure_one()

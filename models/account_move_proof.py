@@ -6,7 +6,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare
 from odoo.tools.misc import format_date
 
-from ..tools.payment_terms import exceeds_legal_cap, legal_due_date_cap
 from .credit_recovery_proof import DELIVERY_PROOF_KINDS, ORDER_PROOF_KINDS
 
 PROOF_STATUSES = [
@@ -289,28 +288,25 @@ class AccountMove(models.Model):
         return issues
 
     def _credit_presend_payment_term_issues(self):
-        """Payment terms beyond the French B2B caps (60 days, or 45 days end of month)."""
+        """Payment terms beyond the legal cap of French business customers (the book's definition)."""
         self.ensure_one()
-        customer = self.commercial_partner_id
-        if not (
-            self.company_id.account_fiscal_country_id.code == "FR"
-            and customer.is_company
-            and customer.country_id.code == "FR"
-        ):
+        book = self.env["credit.recovery.book"]
+        if not book._payment_term_cap_applies(self):
             return []
         invoice_date = self.invoice_date or fields.Date.context_today(self)
         due_dates = self.line_ids.filtered(
             lambda line: line.display_type == "payment_term" and line.date_maturity
         ).mapped("date_maturity") or [self.invoice_date_due]
         due_date = max(date for date in due_dates if date) if any(due_dates) else False
-        if not exceeds_legal_cap(invoice_date, due_date):
+        cap = book._payment_term_cap(invoice_date, self.company_id)
+        if not due_date or due_date <= cap:
             return []
         return [
             self.env._(
                 "Due on %(due)s: beyond the legal cap for French companies (60 days from the invoice date or 45 "
                 "days end of month), here %(cap)s (Code de commerce L441-10).",
                 due=format_date(self.env, due_date),
-                cap=format_date(self.env, legal_due_date_cap(invoice_date)),
+                cap=format_date(self.env, cap),
             )
         ]
 

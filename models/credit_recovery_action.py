@@ -25,7 +25,7 @@ class CreditRecoveryAction(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     level_id = fields.Many2one(
-        "credit.recovery.level", string="Level", required=True, ondelete="restrict", check_company=True
+        "credit.recovery.level", required=True, ondelete="restrict", check_company=True
     )
     channel = fields.Selection(CHANNELS, required=True, tracking=True)
     state = fields.Selection(
@@ -39,7 +39,7 @@ class CreditRecoveryAction(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Credit Controller", default=lambda self: self.env.user, ondelete="set null"
     )
-    run_id = fields.Many2one("credit.recovery.run", string="Run", ondelete="set null", index=True)
+    run_id = fields.Many2one("credit.recovery.run", ondelete="set null", index=True)
     line_ids = fields.Many2many(
         "account.move.line",
         "credit_recovery_action_line_rel",
@@ -49,12 +49,10 @@ class CreditRecoveryAction(models.Model):
         help="The receivable journal items this action covers.",
     )
     amount_due = fields.Monetary(
-        string="Amount Due",
         currency_field="currency_id",
         help="What the covered items still owed when decided.",
     )
     amount_overdue = fields.Monetary(
-        string="Amount Overdue",
         currency_field="currency_id",
         help="The part of it that was past its due date.",
     )

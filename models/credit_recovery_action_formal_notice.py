@@ -21,7 +21,7 @@ class CreditRecoveryAction(models.Model):
 
     _inherit = "credit.recovery.action"
 
-    registered_mail_number = fields.Char(string="Registered Mail Number", tracking=True, copy=False)
+    registered_mail_number = fields.Char(tracking=True, copy=False)
     registered_mail_date = fields.Date(
         string="Posted On", tracking=True, copy=False, help="The day the registered letter was posted."
     )
@@ -39,7 +39,6 @@ class CreditRecoveryAction(models.Model):
     )
     validated_by_id = fields.Many2one(
         "res.users",
-        string="Validated By",
         copy=False,
         readonly=True,
         ondelete="set null",

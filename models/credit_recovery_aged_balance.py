@@ -1,5 +1,4 @@
 import io
-from datetime import timedelta
 
 import xlsxwriter
 
@@ -11,36 +10,26 @@ from ..tools import aging
 from .res_company import RISK_LEVELS
 
 BUCKET_FIELDS = aging.BUCKET_KEYS
-DSO_MONTHS = 12
-# How far back the countback may walk before giving up (a customer who owes more than this many
-# months of its sales has a DSO of at least this many months).
-COUNTBACK_MAX_MONTHS = 36
 
 
 class CreditRecoveryAgedBalanceWizard(models.TransientModel):
     """The receivable book at a date: aged balance per customer, DSO and the book's indicators."""
 
     _name = "credit.recovery.aged.balance.wizard"
+    _inherit = ["credit.recovery.report.mixin"]
     _description = "Aged Receivable Balance"
-    _check_company_auto = True
 
-    date = fields.Date(string="At Date", required=True, default=fields.Date.context_today)
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        ondelete="cascade",
-        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    salesperson_id = fields.Many2one("res.users", string="Salesperson", ondelete="cascade")
+    salesperson_id = fields.Many2one("res.users", ondelete="cascade")
     controller_id = fields.Many2one("res.users", string="Credit Controller", ondelete="cascade")
-    risk_level = fields.Selection(RISK_LEVELS, string="Risk Level")
-    in_dispute = fields.Boolean(string="In Dispute", help="Only the invoices with an open dispute.")
+    risk_level = fields.Selection(RISK_LEVELS)
+    in_dispute = fields.Boolean(help="Only the invoices with an open dispute.")
     in_litigation = fields.Boolean(
-        string="In Litigation",
         help="Only the invoices claimed in an open litigation case.",
     )
+    partner_ids = fields.Many2many(
+        "res.partner", string="Filtered Customers", help="Only these customers (the lines the user filtered)."
+    )
+    move_ids = fields.Many2many("account.move", string="Filtered Entries", help="Only these entries.")
     line_ids = fields.One2many("credit.recovery.aged.balance.line", "wizard_id", string="Customers")
     dso_line_ids = fields.One2many("credit.recovery.dso.line", "wizard_id", string="DSO per Month")
     bucket_line_ids = fields.One2many("credit.recovery.aged.bucket.line", "wizard_id", string="Buckets")
@@ -53,7 +42,7 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
     total_bucket_4 = fields.Monetary(string="Period 4", compute="_compute_totals")
     total_bucket_5 = fields.Monetary(string="Older", compute="_compute_totals")
     total_overdue = fields.Monetary(string="Overdue", compute="_compute_totals")
-    total = fields.Monetary(string="Total", compute="_compute_totals")
+    total = fields.Monetary(compute="_compute_totals")
     dso_countback = fields.Float(
         string="DSO (countback)",
         digits=(16, 1),
@@ -199,13 +188,7 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
     def _bucket_labels(self):
         """Column labels: not due, then each overdue bucket with its days."""
         self.ensure_one()
-        labels = [self.env._("Not Due")]
-        for low, high in aging.bucket_bounds(self.company_id._credit_aged_bucket_limits()):
-            if high is None:
-                labels.append(self.env._("Over %(days)s days", days=low - 1))
-            else:
-                labels.append(self.env._("%(low)s-%(high)s days", low=low, high=high))
-        return labels
+        return self.env["credit.recovery.book"]._bucket_labels(self.company_id)
 
     def _filtered_partner_ids(self):
         """Ids of the customers matching the filters, or None when no filter is set."""
@@ -218,7 +201,9 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
         if self.risk_level:
             domain.append(("credit_risk_level", "=", self.risk_level))
         if not domain:
-            return None
+            return self.partner_ids.ids or None
+        if self.partner_ids:
+            domain.append(("id", "in", self.partner_ids.ids))
         partners = (
             self.env["res.partner"]
             .with_company(self.company_id)
@@ -228,13 +213,14 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
         return partners.ids
 
     def _filtered_move_ids(self):
-        """Ids of the invoices kept by the dispute and litigation filters, or None when neither is set."""
+        """Ids of the invoices kept by the entry, dispute and litigation filters, or None when none is set."""
         self.ensure_one()
-        if not (self.in_dispute or self.in_litigation):
+        if not (self.in_dispute or self.in_litigation or self.move_ids):
             return None
-        move_ids = None
+        move_ids = set(self.move_ids.ids) if self.move_ids else None
         if self.in_dispute:
-            move_ids = set(self._disputed_move_ids(self.company_id))
+            disputed = set(self._disputed_move_ids(self.company_id))
+            move_ids = disputed if move_ids is None else move_ids & disputed
         if self.in_litigation:
             litigation = set(self._litigation_move_ids(self.company_id))
             move_ids = litigation if move_ids is None else move_ids & litigation
@@ -328,369 +314,46 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
             }
         )
 
-    def _open_items_sql(self, date, company, partner_ids=None, move_ids=None):
-        """SQL of the receivable items open at ``date``: id, partner_id, days overdue and residual at that date.
-
-        The residual at the date is the balance minus the partial reconciliations made by then (both of
-        their items dated on or before it, so ``max_date`` <= date); items dated after are left out.
-        """
-        partner_filter = SQL()
-        if partner_ids is not None:
-            partner_filter = SQL("AND aml.partner_id = ANY(%s)", list(partner_ids))
-        if move_ids is not None:
-            partner_filter = SQL("%s AND aml.move_id = ANY(%s)", partner_filter, list(move_ids))
-        return SQL(
-            """
-            WITH debits AS (
-                SELECT debit_move_id AS line_id, SUM(amount) AS amount
-                  FROM account_partial_reconcile
-                 WHERE max_date <= %(date)s
-              GROUP BY debit_move_id
-            ), credits AS (
-                SELECT credit_move_id AS line_id, SUM(amount) AS amount
-                  FROM account_partial_reconcile
-                 WHERE max_date <= %(date)s
-              GROUP BY credit_move_id
-            ), items AS (
-                SELECT aml.id,
-                       aml.partner_id,
-                       %(date)s::date - COALESCE(aml.date_maturity, aml.date) AS days,
-                       aml.balance - COALESCE(debits.amount, 0) + COALESCE(credits.amount, 0) AS residual
-                  FROM account_move_line aml
-                  JOIN account_account account ON account.id = aml.account_id
-             LEFT JOIN debits ON debits.line_id = aml.id
-             LEFT JOIN credits ON credits.line_id = aml.id
-                 WHERE aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
-                   AND aml.date <= %(date)s
-                   AND account.account_type = 'asset_receivable'
-                   %(partner_filter)s
-            )
-            """,
-            date=date,
-            company=company.id,
-            partner_filter=partner_filter,
-        )
-
-    def _flush_book(self):
-        self.env["account.move.line"].flush_model(
-            ["partner_id", "company_id", "account_id", "parent_state", "date", "date_maturity", "balance"]
-        )
-        self.env["account.partial.reconcile"].flush_model(
-            ["debit_move_id", "credit_move_id", "amount", "max_date"]
-        )
-        self.env["account.move"].flush_model(
-            [
-                "move_type",
-                "state",
-                "company_id",
-                "invoice_date",
-                "commercial_partner_id",
-                "amount_total_signed",
-            ]
-        )
+    # The figures come from the receivable book (credit.recovery.book), the one definition of each.
 
     @api.model
     def _compute_aged_balance(self, date, company, partner_ids=None, move_ids=None):
-        """Aged balance of the whole receivable book of ``company`` at ``date``, in one query.
+        """Aged balance of the whole receivable book of ``company`` at ``date`` (see the book).
 
         Returns one dict per customer (``partner_id`` may be None for items without one) with the keys
         not_due, bucket_1 ... bucket_5 (limits from the company's settings), total and over_90, in
         company currency, ordered by customer name. The bench times this method.
         """
-        self._flush_book()
-        limits = company._credit_aged_bucket_limits()
-        query = SQL(
-            """
-            %(items)s
-            SELECT items.partner_id,
-                   COALESCE(SUM(residual) FILTER (WHERE days <= 0), 0),
-                   COALESCE(SUM(residual) FILTER (WHERE days > 0 AND days <= %(l1)s), 0),
-                   COALESCE(SUM(residual) FILTER (WHERE days > %(l1)s AND days <= %(l2)s), 0),
-                   COALESCE(SUM(residual) FILTER (WHERE days > %(l2)s AND days <= %(l3)s), 0),
-                   COALESCE(SUM(residual) FILTER (WHERE days > %(l3)s AND days <= %(l4)s), 0),
-                   COALESCE(SUM(residual) FILTER (WHERE days > %(l4)s), 0),
-                   SUM(residual),
-                   COALESCE(SUM(residual) FILTER (WHERE days > 90), 0)
-              FROM items
-         LEFT JOIN res_partner partner ON partner.id = items.partner_id
-             WHERE residual != 0
-          GROUP BY items.partner_id, partner.name
-            HAVING SUM(ABS(residual)) != 0
-          ORDER BY partner.name, items.partner_id
-            """,
-            items=self._open_items_sql(date, company, partner_ids, move_ids),
-            l1=limits[0],
-            l2=limits[1],
-            l3=limits[2],
-            l4=limits[3],
-        )
-        self.env.cr.execute(query)
-        round_amount = company.currency_id.round
-        keys = ("partner_id", *BUCKET_FIELDS, "total", "over_90")
-        return [
-            {
-                key: (value if key == "partner_id" else round_amount(float(value)))
-                for key, value in zip(keys, row, strict=True)
-            }
-            for row in self.env.cr.fetchall()
-        ]
+        return self.env["credit.recovery.book"]._aged_balance(company, date, partner_ids, move_ids)
 
     @api.model
     def _aged_balance_item_ids(self, date, company, partner_ids=None, move_ids=None):
         """Ids of the receivable items open at ``date`` (the drill-down of the aged balance)."""
-        self._flush_book()
-        self.env.cr.execute(
-            SQL(
-                "%s SELECT id FROM items WHERE residual != 0 ORDER BY id",
-                self._open_items_sql(date, company, partner_ids, move_ids),
-            )
-        )
-        return [item_id for (item_id,) in self.env.cr.fetchall()]
-
-    @api.model
-    def _read_sales_and_receivables(self, date, company, months, partner_ids=None):
-        """Monthly sales (taxes included, credit notes deducted) and receivable balances, per customer.
-
-        Returns (periods, sales, receivable): ``periods`` the monthly periods walking back from ``date``
-        (see aging.month_periods), ``sales`` {partner_id: {period_index: amount}} and ``receivable``
-        {partner_id: balance at ``date``}.
-        """
-        self._flush_book()
-        periods = aging.month_periods(date, months)
-        partner_filter = SQL()
-        line_filter = SQL()
-        if partner_ids is not None:
-            partner_filter = SQL("AND move.commercial_partner_id = ANY(%s)", list(partner_ids))
-            line_filter = SQL("AND aml.partner_id = ANY(%s)", list(partner_ids))
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                """
-                SELECT move.commercial_partner_id,
-                       (EXTRACT(YEAR FROM %(date)s::date) - EXTRACT(YEAR FROM move.invoice_date)) * 12
-                           + EXTRACT(MONTH FROM %(date)s::date) - EXTRACT(MONTH FROM move.invoice_date),
-                       SUM(move.amount_total_signed)
-                  FROM account_move move
-                 WHERE move.company_id = %(company)s
-                   AND move.state = 'posted'
-                   AND move.move_type IN ('out_invoice', 'out_refund')
-                   AND move.invoice_date >= %(start)s
-                   AND move.invoice_date <= %(date)s
-                   %(partner_filter)s
-              GROUP BY 1, 2
-                """,
-                date=date,
-                start=periods[-1][0],
-                company=company.id,
-                partner_filter=partner_filter,
-            )
-        )
-        sales = {}
-        for partner_id, index, amount in cr.fetchall():
-            sales.setdefault(partner_id, {})[int(index)] = float(amount)
-        cr.execute(
-            SQL(
-                """
-                SELECT aml.partner_id, SUM(aml.balance)
-                  FROM account_move_line aml
-                  JOIN account_account account ON account.id = aml.account_id
-                 WHERE aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
-                   AND aml.date <= %(date)s
-                   AND account.account_type = 'asset_receivable'
-                   %(line_filter)s
-              GROUP BY aml.partner_id
-                """,
-                date=date,
-                company=company.id,
-                line_filter=line_filter,
-            )
-        )
-        receivable = {partner_id: float(amount) for partner_id, amount in cr.fetchall()}
-        return periods, sales, receivable
+        return self.env["credit.recovery.book"]._open_item_ids(company, date, partner_ids, move_ids)
 
     @api.model
     def _compute_dso(self, date, company, partner_ids=None):
-        """DSO at ``date`` for the company (countback and simple methods) and per customer (countback).
-
-        Returns {"countback": days, "simple": days, "partners": {partner_id: countback days}}.
-        """
-        periods, sales, receivable = self._read_sales_and_receivables(
-            date, company, COUNTBACK_MAX_MONTHS, partner_ids
-        )
-        company_sales = [0.0] * len(periods)
-        for months in sales.values():
-            for index, amount in months.items():
-                company_sales[index] += amount
-        partners = {}
-        for partner_id, balance in receivable.items():
-            months = sales.get(partner_id, {})
-            partners[partner_id] = aging.dso_countback(
-                balance, [(months.get(index, 0.0), period[2]) for index, period in enumerate(periods)]
-            )
-        total = sum(receivable.values())
-        return {
-            "countback": aging.dso_countback(
-                total, [(company_sales[index], period[2]) for index, period in enumerate(periods)]
-            ),
-            "simple": aging.dso_simple(
-                total,
-                sum(company_sales[:DSO_MONTHS]),
-                sum(period[2] for period in periods[:DSO_MONTHS]),
-            ),
-            "partners": partners,
-        }
+        """DSO at ``date`` for the company (countback and simple methods) and per customer (countback)."""
+        return self.env["credit.recovery.book"]._dso(company, date, partner_ids)
 
     @api.model
     def _compute_dso_series(self, date, company, partner_ids=None):
         """Company DSO at the end of each of the last 12 months (the last one being ``date``), oldest first."""
-        self._flush_book()
-        ends = [date] + [aging.month_end(date, months_back) for months_back in range(1, DSO_MONTHS)]
-        periods, sales, _receivable = self._read_sales_and_receivables(
-            date, company, COUNTBACK_MAX_MONTHS + DSO_MONTHS, partner_ids
-        )
-        monthly = [0.0] * len(periods)
-        for months in sales.values():
-            for index, amount in months.items():
-                monthly[index] += amount
-        line_filter = SQL()
-        if partner_ids is not None:
-            line_filter = SQL("AND aml.partner_id = ANY(%s)", list(partner_ids))
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT month_end.day, COALESCE(SUM(aml.balance), 0)
-                  FROM unnest(%(ends)s::date[]) AS month_end(day)
-             LEFT JOIN account_move_line aml
-                    ON aml.date <= month_end.day
-                   AND aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
-                   AND aml.account_id IN (
-                       SELECT id FROM account_account WHERE account_type = 'asset_receivable'
-                   )
-                   %(line_filter)s
-              GROUP BY month_end.day
-                """,
-                ends=ends,
-                company=company.id,
-                line_filter=line_filter,
-            )
-        )
-        balances = dict(self.env.cr.fetchall())
-        overdue = self._compute_overdue_series(ends, company, line_filter)
-        series = []
-        for offset, end in enumerate(ends):
-            # Period ``offset`` is the month ending at ``end`` (the month of ``date`` up to ``date`` only).
-            months = [(monthly[index], periods[index][2]) for index in range(offset, len(periods))]
-            balance = float(balances.get(end, 0.0))
-            series.append(
-                {
-                    "date": end,
-                    "receivable": balance,
-                    "sales": months[0][0],
-                    "overdue": overdue.get(end, 0.0),
-                    "dso_countback": aging.dso_countback(balance, months[:COUNTBACK_MAX_MONTHS]),
-                    "dso_simple": aging.dso_simple(
-                        balance,
-                        sum(amount for amount, _days in months[:DSO_MONTHS]),
-                        sum(days for _amount, days in months[:DSO_MONTHS]),
-                    ),
-                }
-            )
-        return list(reversed(series))
-
-    @api.model
-    def _compute_overdue_series(self, ends, company, line_filter):
-        """{day: overdue amount at that day} for each of ``ends``, in one query.
-
-        The overdue amount is the aged balance's: the residual at the day of the items due before it
-        (balance, less the partial reconciliations of the item made by then).
-        """
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH items AS MATERIALIZED (
-                    SELECT aml.id, aml.date, COALESCE(aml.date_maturity, aml.date) AS due, aml.balance
-                      FROM account_move_line aml
-                      JOIN account_account account ON account.id = aml.account_id
-                     WHERE aml.company_id = %(company)s
-                       AND aml.parent_state = 'posted'
-                       AND aml.date <= %(last)s
-                       AND account.account_type = 'asset_receivable'
-                       %(line_filter)s
-                ), partials AS MATERIALIZED (
-                    SELECT items.id, items.date, items.due, apr.max_date, -apr.amount AS amount
-                      FROM items
-                      JOIN account_partial_reconcile apr ON apr.debit_move_id = items.id
-                     UNION ALL
-                    SELECT items.id, items.date, items.due, apr.max_date, apr.amount
-                      FROM items
-                      JOIN account_partial_reconcile apr ON apr.credit_move_id = items.id
-                )
-                SELECT month_end.day,
-                       COALESCE((
-                           SELECT SUM(items.balance) FROM items
-                            WHERE items.date <= month_end.day AND items.due < month_end.day
-                       ), 0)
-                       + COALESCE((
-                           SELECT SUM(partials.amount) FROM partials
-                            WHERE partials.date <= month_end.day
-                              AND partials.due < month_end.day
-                              AND partials.max_date <= month_end.day
-                       ), 0)
-                  FROM unnest(%(ends)s::date[]) AS month_end(day)
-                """,
-                ends=ends,
-                last=max(ends),
-                company=company.id,
-                line_filter=line_filter,
-            )
-        )
-        round_amount = company.currency_id.round
-        return {day: round_amount(float(amount)) for day, amount in self.env.cr.fetchall()}
+        return self.env["credit.recovery.book"]._dso_series(company, date, partner_ids)
 
     @api.model
     def _compute_days_late(self, date, company, partner_ids=None):
-        """Average days late of the payments of the 12 months before ``date``, weighted by amount.
+        """Average days late of the receipts of the 12 months before ``date``, weighted by amount.
 
         Returns {"company": days, "partners": {partner_id: days}}.
         """
-        self._flush_book()
-        partner_filter = SQL()
-        if partner_ids is not None:
-            partner_filter = SQL("AND aml.partner_id = ANY(%s)", list(partner_ids))
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT aml.partner_id,
-                       SUM(apr.amount * GREATEST(apr.max_date - aml.date_maturity, 0)),
-                       SUM(apr.amount)
-                  FROM account_partial_reconcile apr
-                  JOIN account_move_line aml ON aml.id = apr.debit_move_id
-                  JOIN account_account account ON account.id = aml.account_id
-                 WHERE aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
-                   AND account.account_type = 'asset_receivable'
-                   AND aml.date_maturity IS NOT NULL
-                   AND apr.max_date > %(year_ago)s
-                   AND apr.max_date <= %(date)s
-                   %(partner_filter)s
-              GROUP BY aml.partner_id
-                """,
-                company=company.id,
-                date=date,
-                year_ago=date - timedelta(days=365),
-                partner_filter=partner_filter,
-            )
-        )
-        partners = {}
-        weighted_total = amount_total = 0.0
-        for partner_id, weighted, amount in self.env.cr.fetchall():
-            partners[partner_id] = float(weighted) / float(amount) if amount else 0.0
-            weighted_total += float(weighted)
-            amount_total += float(amount)
-        return {"company": weighted_total / amount_total if amount_total else 0.0, "partners": partners}
+        late = self.env["credit.recovery.book"]._days_late(company, date, partner_ids)
+        return {
+            "company": late["company"],
+            "partners": {
+                partner_id: values["avg_days_late"] for partner_id, values in late["partners"].items()
+            },
+        }
 
     def _export_xlsx(self):
         """The aged balance as the bytes of an .xlsx workbook."""
@@ -743,7 +406,7 @@ class CreditRecoveryAgedBalanceLine(models.TransientModel):
     currency_id = fields.Many2one(related="wizard_id.currency_id")
     date = fields.Date(related="wizard_id.date")
     partner_id = fields.Many2one("res.partner", string="Customer", ondelete="cascade")
-    not_due = fields.Monetary(string="Not Due", currency_field="currency_id")
+    not_due = fields.Monetary(currency_field="currency_id")
     bucket_1 = fields.Monetary(string="Period 1", currency_field="currency_id")
     bucket_2 = fields.Monetary(string="Period 2", currency_field="currency_id")
     bucket_3 = fields.Monetary(string="Period 3", currency_field="currency_id")
@@ -801,7 +464,6 @@ class CreditRecoveryDsoLine(models.TransientModel):
     dso_countback = fields.Float(string="DSO (countback)", digits=(16, 1), aggregator="avg")
     dso_simple = fields.Float(string="DSO (simple, 12 months)", digits=(16, 1), aggregator="avg")
     overdue = fields.Monetary(
-        string="Overdue",
         currency_field="currency_id",
         help="The receivable past its due date at the end of the month.",
     )

@@ -98,7 +98,6 @@ class CreditRecoveryCase(models.Model):
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/")
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         required=True,
         default=lambda self: self.env.company,
         ondelete="cascade",
@@ -127,12 +126,11 @@ class CreditRecoveryCase(models.Model):
     )
     stage = fields.Selection(
         CASE_STAGES,
-        string="Stage",
         compute="_compute_stage",
         store=True,
         help="Where the procedure stands, from its dates.",
     )
-    route = fields.Selection(ROUTES, string="Route", required=True, default="injonction", tracking=True)
+    route = fields.Selection(ROUTES, required=True, default="injonction", tracking=True)
     move_ids = fields.Many2many(
         "account.move",
         "credit_recovery_case_move_rel",
@@ -200,7 +198,6 @@ class CreditRecoveryCase(models.Model):
         store=True,
     )
     amounts_error = fields.Char(
-        string="Amounts Error",
         compute="_compute_amounts",
         store=True,
         help="Why some late amounts could not be computed (a missing official rate).",
@@ -240,9 +237,9 @@ class CreditRecoveryCase(models.Model):
         readonly=False,
         help="Correct it where the court bears another name (tribunal des activités économiques...).",
     )
-    filing_date = fields.Date(string="Filing Date", tracking=True, copy=False)
-    order_date = fields.Date(string="Order Date", tracking=True, copy=False)
-    service_date = fields.Date(string="Service Date", tracking=True, copy=False)
+    filing_date = fields.Date(tracking=True, copy=False)
+    order_date = fields.Date(tracking=True, copy=False)
+    service_date = fields.Date(tracking=True, copy=False)
     service_limit_date = fields.Date(
         string="Serve Before",
         compute="_compute_injonction_deadlines",
@@ -250,7 +247,6 @@ class CreditRecoveryCase(models.Model):
         help="An order for payment not served within six months of its date lapses (CPC 1411).",
     )
     opposition_deadline = fields.Date(
-        string="Opposition Deadline",
         compute="_compute_injonction_deadlines",
         store=True,
         help="The debtor may oppose the order within one month of its service (CPC 1416); a deadline falling "
@@ -258,7 +254,7 @@ class CreditRecoveryCase(models.Model):
     )
     injonction_outcome = fields.Selection(INJONCTION_OUTCOMES, string="Outcome", tracking=True, copy=False)
     # Collection agency.
-    agency_id = fields.Many2one("res.partner", string="Agency", ondelete="restrict", tracking=True)
+    agency_id = fields.Many2one("res.partner", ondelete="restrict", tracking=True)
     agency_commission_rate = fields.Float(
         string="Commission (%)", digits=(5, 2), tracking=True, help="Usually 5 to 20 % of what is recovered."
     )
@@ -273,8 +269,8 @@ class CreditRecoveryCase(models.Model):
         string="Commission Due", currency_field="currency_id", compute="_compute_agency_amounts", store=True
     )
     # Mediator, référé, small claims, assignation (and the hearings after an opposition).
-    hearing_date = fields.Date(string="Hearing Date", tracking=True, copy=False)
-    next_deadline = fields.Date(string="Next Deadline", tracking=True, copy=False)
+    hearing_date = fields.Date(tracking=True, copy=False)
+    next_deadline = fields.Date(tracking=True, copy=False)
     next_deadline_note = fields.Char(string="Next Deadline For", help="What is due on the next deadline.")
     lawyer_id = fields.Many2one(
         "res.partner",
@@ -283,7 +279,6 @@ class CreditRecoveryCase(models.Model):
         tracking=True,
     )
     upcoming_deadline = fields.Date(
-        string="Upcoming Deadline",
         compute="_compute_upcoming_deadline",
         store=True,
         help="The earliest deadline of the case still followed.",
@@ -904,13 +899,11 @@ class CreditRecoveryCaseCost(models.Model):
     _order = "date, id"
     _check_company_auto = True
 
-    case_id = fields.Many2one(
-        "credit.recovery.case", string="Case", required=True, ondelete="cascade", index=True
-    )
+    case_id = fields.Many2one("credit.recovery.case", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="case_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)
-    kind = fields.Selection(COST_KINDS, string="Kind", required=True, default="court")
+    kind = fields.Selection(COST_KINDS, required=True, default="court")
     name = fields.Char(string="Description", required=True)
     partner_id = fields.Many2one("res.partner", string="Paid To", ondelete="restrict")
     amount = fields.Monetary(currency_field="currency_id", required=True)
@@ -931,9 +924,7 @@ class CreditRecoveryCaseRecovery(models.Model):
     _order = "date, id"
     _check_company_auto = True
 
-    case_id = fields.Many2one(
-        "credit.recovery.case", string="Case", required=True, ondelete="cascade", index=True
-    )
+    case_id = fields.Many2one("credit.recovery.case", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="case_id.currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)

@@ -107,12 +107,12 @@ class CreditRecoveryDashboard(models.TransientModel):
         return action
 
     def action_open_aged_balance(self):
-        """Today's aged balance, as a graph of the overdue amount per customer."""
+        """Today's aged balance of the controller's customers, as a graph of the overdue amount per customer."""
         self.ensure_one()
-        wizard = self.env["credit.recovery.aged.balance.wizard"].create(
-            {"date": self.date, "company_id": self.company_id.id, "controller_id": self.user_id.id}
-        )
-        action = wizard.action_open_lines()
+        domain = [("company_id", "=", self.company_id.id)]
+        if self.user_id:
+            domain.append(("controller_id", "=", self.user_id.id))
+        action = self.env["credit.recovery.aged.balance.report"].action_open(self.date, domain)
         action["view_mode"] = "graph,pivot,list"
         action["views"] = [(False, "graph"), (False, "pivot"), (False, "list")]
         return action

@@ -18,7 +18,6 @@ class CreditRecoveryDepositSchedule(models.Model):
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         ondelete="cascade",
         default=lambda self: self.env.company,
         help="Leave empty to share the schedule between companies.",
@@ -66,7 +65,7 @@ class CreditRecoveryDepositScheduleLine(models.Model):
     _order = "schedule_id, sequence, id"
 
     schedule_id = fields.Many2one(
-        "credit.recovery.deposit.schedule", string="Schedule", required=True, ondelete="cascade", index=True
+        "credit.recovery.deposit.schedule", required=True, ondelete="cascade", index=True
     )
     sequence = fields.Integer(default=10)
     milestone = fields.Selection(MILESTONES, required=True, default="order")

@@ -54,10 +54,9 @@ class CreditRecoveryDispute(models.Model):
     )
     company_id = fields.Many2one(related="move_id.company_id", string="Company", store=True, index=True)
     currency_id = fields.Many2one(related="move_id.currency_id", string="Currency")
-    reason = fields.Selection(DISPUTE_REASONS, string="Reason", required=True, tracking=True)
+    reason = fields.Selection(DISPUTE_REASONS, required=True, tracking=True)
     description = fields.Text(string="Customer's Complaint")
     amount_disputed = fields.Monetary(
-        string="Amount Disputed",
         currency_field="currency_id",
         compute="_compute_amount_disputed",
         store=True,
@@ -68,7 +67,6 @@ class CreditRecoveryDispute(models.Model):
     )
     owner_id = fields.Many2one(
         "res.users",
-        string="Owner",
         required=True,
         default=lambda self: self.env.user,
         ondelete="restrict",
@@ -76,23 +74,18 @@ class CreditRecoveryDispute(models.Model):
     )
     expected_date = fields.Date(string="Expected Resolution", tracking=True)
     state = fields.Selection(DISPUTE_STATES, string="Status", required=True, default="open", tracking=True)
-    resolution = fields.Selection(DISPUTE_RESOLUTIONS, string="Resolution", readonly=True, tracking=True)
+    resolution = fields.Selection(DISPUTE_RESOLUTIONS, readonly=True, tracking=True)
     resolution_note = fields.Text(string="Resolution Details")
     resolution_date = fields.Date(string="Resolved On", readonly=True, copy=False)
-    credit_note_id = fields.Many2one(
-        "account.move", string="Credit Note", readonly=True, copy=False, ondelete="set null"
-    )
+    credit_note_id = fields.Many2one("account.move", readonly=True, copy=False, ondelete="set null")
     is_past_expected_date = fields.Boolean(
         string="Past Expected Date", compute="_compute_is_past_expected_date"
     )
     mediation_available = fields.Boolean(
-        string="Mediation Available",
         compute="_compute_mediation_available",
         help="The médiateur des entreprises handles disputes between companies only.",
     )
-    mediation_requested = fields.Boolean(
-        string="Mediation Requested", readonly=True, copy=False, tracking=True
-    )
+    mediation_requested = fields.Boolean(readonly=True, copy=False, tracking=True)
     mediation_date = fields.Date(string="Mediation Requested On", readonly=True, copy=False)
     mediation_note = fields.Text(string="Mediation Notes", copy=False)
 

@@ -42,7 +42,7 @@ class CreditRecoveryEffectivenessWizard(models.TransientModel):
     computed = fields.Boolean(readonly=True)
     action_count = fields.Integer(string="Actions", compute="_compute_totals")
     amount_due = fields.Monetary(string="Amount Reminded", compute="_compute_totals")
-    amount_recovered = fields.Monetary(string="Amount Recovered", compute="_compute_totals")
+    amount_recovered = fields.Monetary(compute="_compute_totals")
     recovery_rate = fields.Float(string="Recovered (%)", digits=(16, 1), compute="_compute_totals")
     promise_kept_count = fields.Integer(string="Promises Kept", compute="_compute_totals")
     promise_broken_count = fields.Integer(string="Promises Broken", compute="_compute_totals")
@@ -162,6 +162,8 @@ class CreditRecoveryEffectivenessWizard(models.TransientModel):
         Returns {"levels": [dict per level, in the levels' order], "first_reminder": {items, avg, median}}.
         """
         self._flush_effectiveness()
+        book = self.env["credit.recovery.book"]
+        book._flush()
         cr = self.env.cr
         params = {"company": company.id, "start": date_from, "end": date_to}
         cr.execute(
@@ -182,23 +184,15 @@ class CreditRecoveryEffectivenessWizard(models.TransientModel):
             SQL(
                 """
                 WITH payments AS (
-                    SELECT DISTINCT ON (apr.id) apr.id, apr.amount, action.level_id, action.date
+                    SELECT DISTINCT ON (settlement.id) settlement.id, settlement.amount, action.level_id, action.date
                       FROM credit_recovery_action action
                       JOIN credit_recovery_action_line_rel rel ON rel.action_id = action.id
-                      JOIN account_partial_reconcile apr ON apr.debit_move_id = rel.line_id
-                      JOIN account_move_line paid_by ON paid_by.id = apr.credit_move_id
-                      JOIN account_move payment ON payment.id = paid_by.move_id
-                      JOIN account_journal journal ON journal.id = payment.journal_id
+                      JOIN (%(settlements)s) settlement ON settlement.line_id = rel.line_id
                      WHERE action.company_id = %(company)s
                        AND action.state = 'done'
-                       AND apr.max_date > action.date
-                       AND apr.max_date <= action.date + %(days)s
-                       AND (
-                           payment.origin_payment_id IS NOT NULL
-                           OR payment.statement_line_id IS NOT NULL
-                           OR journal.type IN ('bank', 'cash')
-                       )
-                  ORDER BY apr.id, action.date DESC, action.id DESC
+                       AND settlement.paid_date > action.date
+                       AND settlement.paid_date <= action.date + %(days)s
+                  ORDER BY settlement.id, action.date DESC, action.id DESC
                 )
                 SELECT level_id, SUM(amount)
                   FROM payments
@@ -206,6 +200,7 @@ class CreditRecoveryEffectivenessWizard(models.TransientModel):
               GROUP BY level_id
                 """,
                 days=recovery_days,
+                settlements=book._settlements_sql(company),
                 **params,
             )
         )
@@ -229,18 +224,17 @@ class CreditRecoveryEffectivenessWizard(models.TransientModel):
             )
         )
         promises = {row[0]: row[1:] for row in cr.fetchall()}
+        # The items fully paid, on the date of their last receipt (the book's settlements).
         paid_items = SQL(
             """
             paid AS (
-                SELECT apr.debit_move_id AS line_id, MAX(apr.max_date) AS paid_date
-                  FROM account_partial_reconcile apr
-                  JOIN account_move_line aml ON aml.id = apr.debit_move_id
-                 WHERE aml.company_id = %(company)s
-                   AND aml.reconciled
-              GROUP BY apr.debit_move_id
+                SELECT settlement.line_id, MAX(settlement.paid_date) AS paid_date
+                  FROM (%s) settlement
+                 WHERE settlement.reconciled
+              GROUP BY settlement.line_id
             )
             """,
-            company=company.id,
+            book._settlements_sql(company),
         )
         cr.execute(
             SQL(
@@ -349,7 +343,6 @@ class CreditRecoveryEffectivenessLine(models.TransientModel):
     currency_id = fields.Many2one(related="wizard_id.currency_id")
     level_id = fields.Many2one(
         "credit.recovery.level",
-        string="Level",
         ondelete="cascade",
         help="Empty for the promises recorded without a recovery action.",
     )
@@ -358,7 +351,7 @@ class CreditRecoveryEffectivenessLine(models.TransientModel):
     action_count = fields.Integer(string="Actions")
     amount_due = fields.Monetary(string="Amount Reminded", currency_field="currency_id")
     amount_overdue = fields.Monetary(string="Overdue Reminded", currency_field="currency_id")
-    amount_recovered = fields.Monetary(string="Amount Recovered", currency_field="currency_id")
+    amount_recovered = fields.Monetary(currency_field="currency_id")
     recovery_rate = fields.Float(
         string="Recovered (%)", digits=(16, 1), compute="_compute_rates", store=True, aggregator="avg"
     )

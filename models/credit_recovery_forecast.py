@@ -2,7 +2,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 from ..tools import aging
 
@@ -14,17 +13,10 @@ class CreditRecoveryForecastWizard(models.TransientModel):
     """Expected cash in per week: due dates shifted by each customer's delay, promises and plan instalments."""
 
     _name = "credit.recovery.forecast.wizard"
+    _inherit = ["credit.recovery.report.mixin"]
     _description = "Collection Forecast"
 
-    date = fields.Date(string="From", required=True, default=fields.Date.context_today)
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        ondelete="cascade",
-        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(string="From")
     line_ids = fields.One2many("credit.recovery.forecast.line", "wizard_id", string="Weeks")
     total = fields.Monetary(compute="_compute_total")
 
@@ -49,26 +41,15 @@ class CreditRecoveryForecastWizard(models.TransientModel):
         - a customer's running payment plan replaces the due dates of the items it settles: each unpaid
           instalment is expected on its date;
         - an open promise is expected on its date, and covers the customer's oldest items first;
+        - the customer's unreconciled payments and credit notes have already settled its oldest items:
+          nothing more is expected for what they cover;
         - what remains is expected on its due date shifted by the customer's average days late (last 12
           months). Whatever is expected before ``date`` falls in the first week; after the last, nowhere.
         Returns one dict per week: week_start, week_end, from_due_dates, from_promises, from_plans, total.
         """
-        aged = self.env["credit.recovery.aged.balance.wizard"]
-        late = aged._compute_days_late(date, company)["partners"]
-        aged._flush_book()
-        self.env.cr.execute(
-            SQL(
-                """
-                %s
-                SELECT items.id, items.partner_id, items.days, items.residual
-                  FROM items
-                 WHERE items.residual > 0
-              ORDER BY items.partner_id, items.days DESC, items.id
-                """,
-                aged._open_items_sql(date, company),
-            )
-        )
-        items = self.env.cr.fetchall()
+        book = self.env["credit.recovery.book"]
+        late = book._days_late(company, date)["partners"]
+        items = [item for item in book._open_items(company, date) if item[3] > 0]
         rows = [
             {
                 "week_start": date + timedelta(days=7 * index),
@@ -103,16 +84,20 @@ class CreditRecoveryForecastWizard(models.TransientModel):
         for promise in promises:
             expect(promise.date, "from_promises", promise.amount)
             promised[promise.partner_id.commercial_partner_id.id] += promise.amount
+        credits = defaultdict(float, book._unreconciled_credits(company, date))
         for item_id, partner_id, days, residual in items:
             if item_id in in_plan:
                 continue
             residual = float(residual)
+            settled = min(credits[partner_id], residual)
+            credits[partner_id] -= settled
+            residual -= settled
             covered = min(promised[partner_id], residual)
             promised[partner_id] -= covered
             residual -= covered
             if residual <= 0:
                 continue
-            shift = round(late.get(partner_id, 0.0))
+            shift = round(late.get(partner_id, {}).get("avg_days_late", 0.0))
             expect(date - timedelta(days=days) + timedelta(days=shift), "from_due_dates", residual)
         round_amount = company.currency_id.round
         for row in rows:

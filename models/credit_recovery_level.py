@@ -64,7 +64,6 @@ class CreditRecoveryLevel(models.Model):
     )
     pre_due = fields.Boolean(string="Before the Due Date", compute="_compute_pre_due")
     call_script = fields.Text(
-        string="Call Script",
         translate=True,
         help="Suggested opening for the credit controller's call.",
     )

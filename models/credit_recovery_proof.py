@@ -21,20 +21,18 @@ class CreditRecoveryProof(models.Model):
     _order = "date desc, id desc"
 
     name = fields.Char(string="Description", required=True)
-    kind = fields.Selection(PROOF_KINDS, string="Kind", required=True, default="signed_order", tracking=True)
-    date = fields.Date(string="Date", required=True, default=fields.Date.context_today, tracking=True)
+    kind = fields.Selection(PROOF_KINDS, required=True, default="signed_order", tracking=True)
+    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     signatory_name = fields.Char(string="Signatory")
     signatory_function = fields.Char(string="Function", help="The signatory's position at the customer.")
     can_bind = fields.Boolean(
         string="Can Bind the Customer",
         help="The signatory has the power to commit the customer (legal representative or delegation).",
     )
-    attachment_id = fields.Many2one("ir.attachment", string="Attachment", ondelete="restrict", copy=False)
-    file = fields.Binary(string="File", compute="_compute_file", inverse="_inverse_file")
-    file_name = fields.Char(string="File Name")
-    sale_order_id = fields.Many2one(
-        "sale.order", string="Sale Order", index="btree_not_null", ondelete="cascade", tracking=True
-    )
+    attachment_id = fields.Many2one("ir.attachment", ondelete="restrict", copy=False)
+    file = fields.Binary(compute="_compute_file", inverse="_inverse_file")
+    file_name = fields.Char()
+    sale_order_id = fields.Many2one("sale.order", index="btree_not_null", ondelete="cascade", tracking=True)
     move_id = fields.Many2one(
         "account.move",
         string="Invoice",
@@ -56,7 +54,6 @@ class CreditRecoveryProof(models.Model):
     )
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         compute="_compute_partner_company",
         store=True,
         readonly=False,

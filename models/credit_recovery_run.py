@@ -266,31 +266,10 @@ class CreditRecoveryRun(models.Model):
         return blocked
 
     def _partners_with_unreconciled_credits(self, partners):
-        """Ids of the customers among ``partners`` with unreconciled payments or credit notes, in one query."""
-        self.env["account.move.line"].flush_model(
-            ["company_id", "partner_id", "account_id", "parent_state", "reconciled", "amount_residual"]
+        """Ids of the customers among ``partners`` with unreconciled payments or credit notes (the book's)."""
+        return self.env["credit.recovery.book"]._unreconciled_credit_partner_ids(
+            self.company_id, partners.ids
         )
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT DISTINCT p.commercial_partner_id
-                  FROM account_move_line aml
-                  JOIN account_account a ON a.id = aml.account_id
-                  JOIN res_partner p ON p.id = aml.partner_id
-                 WHERE aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
-                   AND a.account_type = 'asset_receivable'
-                   AND NOT aml.reconciled
-                   AND aml.amount_residual < %(tolerance)s
-                   AND p.commercial_partner_id = ANY(%(partners)s)
-                """,
-                company=self.company_id.id,
-                tolerance=-self.company_id.credit_overdue_tolerance,
-                partners=partners.ids,
-            )
-        )
-        return [partner_id for [partner_id] in self.env.cr.fetchall()]
 
     def _schedule_reconciliation(self, partners):
         """One "reconcile first" activity per customer that has none yet, created in one batch.

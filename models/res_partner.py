@@ -7,7 +7,6 @@ from stdnum.fr import siret as stdnum_siret
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_round
 
 from .res_company import RISK_LEVELS, RISK_RANK
 
@@ -54,7 +53,7 @@ CREDIT_AMOUNT_KEYS = (
     "avg_days_late",
     "paid_invoices",
     "late_invoices",
-    "sales_12m",
+    "dso",
     "reminders_12m",
 )
 
@@ -114,7 +113,7 @@ class ResPartner(models.Model):
     )
     credit_external_rating = fields.Char(string="External Rating", help="Any other rating, with its scale.")
     # Credit insurance.
-    credit_insurer_id = fields.Many2one("res.partner", string="Credit Insurer", ondelete="restrict")
+    credit_insurer_id = fields.Many2one("res.partner", ondelete="restrict")
     credit_insured_amount = fields.Monetary(
         string="Insured Amount", currency_field="credit_financial_currency_id"
     )
@@ -133,7 +132,6 @@ class ResPartner(models.Model):
     # Per company: who follows the customer, the manager's override, the review cycle.
     credit_controller_id = fields.Many2one(
         "res.users",
-        string="Credit Controller",
         company_dependent=True,
         ondelete="set null",
         domain=lambda self: [
@@ -172,7 +170,7 @@ class ResPartner(models.Model):
         help="The daily run leaves the customer alone until then.",
     )
     credit_on_hold = fields.Boolean(string="On Credit Hold", company_dependent=True)
-    credit_hold_reason = fields.Char(string="Credit Hold Reason", company_dependent=True)
+    credit_hold_reason = fields.Char(company_dependent=True)
     credit_recovery_action_ids = fields.One2many(
         "credit.recovery.action",
         "partner_id",
@@ -180,9 +178,7 @@ class ResPartner(models.Model):
         groups="account.group_account_invoice",
     )
     # Computed per company, for a whole recordset at once; never stored on the partner.
-    credit_currency_id = fields.Many2one(
-        "res.currency", string="Credit Currency", compute="_compute_credit_currency_id"
-    )
+    credit_currency_id = fields.Many2one("res.currency", compute="_compute_credit_currency_id")
     credit_exposure = fields.Monetary(
         string="Exposure",
         currency_field="credit_currency_id",
@@ -239,10 +235,11 @@ class ResPartner(models.Model):
         string="Invoices Paid Late (%)", digits=(16, 1), compute="_compute_credit_amounts"
     )
     credit_dso = fields.Float(
-        string="DSO (days)",
+        string="DSO (countback, days)",
         digits=(16, 1),
         compute="_compute_credit_amounts",
-        help="Open receivables / credit sales of the last 12 months x 365.",
+        help="Days of sales outstanding by the countback method, as in the aged balance: the receivable is "
+        "matched against the customer's sales of each month, newest first, until exhausted.",
     )
     credit_reminder_count = fields.Integer(
         string="Reminders (12 months)",
@@ -261,6 +258,11 @@ class ResPartner(models.Model):
     credit_risk_reasons = fields.Text(string="Why This Level", compute="_compute_credit_risk_level")
     credit_next_review_date = fields.Date(string="Next Review", compute="_compute_credit_risk_level")
     credit_warning_message = fields.Text(string="Credit Warning", compute="_compute_credit_warning_message")
+    credit_limits_enabled = fields.Boolean(
+        string="Credit Limits Used",
+        compute="_compute_credit_limits_enabled",
+        help="The company's Invoicing setting Customer Credit Limits: when off, credit limits are ignored.",
+    )
     credit_user_is_controller = fields.Boolean(compute="_compute_credit_user_rights")
     credit_user_is_manager = fields.Boolean(compute="_compute_credit_user_rights")
 
@@ -340,51 +342,44 @@ class ResPartner(models.Model):
             partner.credit_warning_sign_count = sum(bool(partner[name]) for name in WARNING_SIGN_FIELDS)
 
     @api.depends_context("company")
+    def _compute_credit_limits_enabled(self):
+        self.credit_limits_enabled = self.env.company.account_use_credit_limit
+
+    @api.depends_context("company")
     def _compute_credit_currency_id(self):
         self.credit_currency_id = self.env.company.currency_id
 
     @api.depends_context("company", "credit_recovery_date")
     def _compute_credit_amounts(self):
-        partners = self
-        amounts = partners._credit_read_amounts()
+        """The exposure and payment behaviour of the customers, read from the book in one batch."""
+        amounts = self._credit_read_amounts()
         today = self._credit_today()
         use_limit = self.env.company.account_use_credit_limit
-        # Not fetch(["credit_limit"]): the field has groups that salespeople, who read the page, lack.
-        limits = {
-            commercial.id: commercial.credit_limit if use_limit else 0.0
-            for commercial in partners.commercial_partner_id
-        }
-        columns = defaultdict(list)
-        for commercial_id in [partner.commercial_partner_id.id for partner in partners]:
-            values = amounts.get(commercial_id, {})
+        for partner in self:
+            commercial = partner.commercial_partner_id
+            values = amounts.get(commercial.id, {})
             receivable = values.get("receivable", 0.0)
             unreconciled = values.get("unreconciled_credit", 0.0)
-            draft = values.get("draft_invoices", 0.0)
-            orders = values.get("orders_to_invoice", 0.0)
-            exposure = receivable + draft + orders - unreconciled
-            limit = limits.get(commercial_id, 0.0)
+            exposure = receivable + values.get("draft_invoices", 0.0) + values.get("orders_to_invoice", 0.0)
+            exposure -= unreconciled
+            # Not fetch(["credit_limit"]): the field has groups that salespeople, who read the page, lack.
+            limit = commercial.credit_limit if use_limit else 0.0
             oldest_due = values.get("oldest_due")
             paid = values.get("paid_invoices", 0)
-            sales = values.get("sales_12m", 0.0)
-            columns["credit_receivable_amount"].append(receivable)
-            columns["credit_unreconciled_amount"].append(unreconciled)
-            columns["credit_draft_invoice_amount"].append(draft)
-            columns["credit_order_amount"].append(orders)
-            columns["credit_exposure"].append(exposure)
-            columns["credit_overdue_amount"].append(values.get("overdue", 0.0))
-            columns["credit_available"].append(limit - exposure if limit else 0.0)
-            columns["credit_limit_usage"].append(100.0 * exposure / limit if limit else 0.0)
-            columns["credit_over_limit"].append(bool(limit) and exposure > limit)
-            columns["credit_oldest_overdue_days"].append((today - oldest_due).days if oldest_due else 0)
-            columns["credit_avg_days_late"].append(values.get("avg_days_late") or 0.0)
-            columns["credit_late_invoice_ratio"].append(
-                100.0 * values.get("late_invoices", 0) / paid if paid else 0.0
-            )
-            columns["credit_dso"].append(
-                max(receivable - unreconciled, 0.0) / sales * 365.0 if sales > 0 else 0.0
-            )
-            columns["credit_reminder_count"].append(values.get("reminders_12m", 0))
-        partners._credit_fill_cache(columns)
+            partner.credit_receivable_amount = receivable
+            partner.credit_unreconciled_amount = unreconciled
+            partner.credit_draft_invoice_amount = values.get("draft_invoices", 0.0)
+            partner.credit_order_amount = values.get("orders_to_invoice", 0.0)
+            partner.credit_exposure = exposure
+            partner.credit_overdue_amount = values.get("overdue", 0.0)
+            partner.credit_available = limit - exposure if limit else 0.0
+            partner.credit_limit_usage = 100.0 * exposure / limit if limit else 0.0
+            partner.credit_over_limit = bool(limit) and exposure > limit
+            partner.credit_oldest_overdue_days = (today - oldest_due).days if oldest_due else 0
+            partner.credit_avg_days_late = values.get("avg_days_late", 0.0)
+            partner.credit_late_invoice_ratio = 100.0 * values.get("late_invoices", 0) / paid if paid else 0.0
+            partner.credit_dso = values.get("dso", 0.0)
+            partner.credit_reminder_count = values.get("reminders_12m", 0)
 
     @api.depends_context("company", "credit_recovery_date")
     @api.depends(
@@ -396,7 +391,6 @@ class ResPartner(models.Model):
     )
     def _compute_credit_risk_level(self):
         company = self.env.company
-        self.commercial_partner_id._credit_prefetch_amounts()  # one batch of queries for all
         for partner in self:
             commercial = partner.commercial_partner_id
             level, reasons = commercial._credit_rule_level(company)
@@ -420,7 +414,6 @@ class ResPartner(models.Model):
 
     @api.depends_context("company", "credit_recovery_date")
     def _compute_credit_warning_message(self):
-        self.commercial_partner_id._credit_prefetch_amounts()  # one batch of queries for all
         for partner in self:
             commercial = partner.commercial_partner_id
             messages = []
@@ -526,17 +519,6 @@ class ResPartner(models.Model):
             for partner in self:
                 partner._credit_log_override(previous[partner.id])
         return result
-
-    def _read_format(self, fnames, load="_classic_read"):
-        if len(self) > 1 and any(
-            self._fields[name].compute == "_compute_credit_amounts"
-            or name in ("credit_risk_level", "credit_risk_level_computed", "credit_warning_message")
-            for name in fnames
-            if name in self._fields
-        ):
-            self._credit_prefetch_amounts()
-            self.commercial_partner_id._credit_prefetch_amounts()
-        return super()._read_format(fnames, load=load)
 
     def action_credit_mark_reviewed(self):
         """Record today's review by the current user and close the open review activities."""
@@ -687,7 +669,6 @@ class ResPartner(models.Model):
         )
         candidates = self.browse(self._credit_active_customer_ids()) | profiled
         candidates.fetch(["commercial_partner_id"])
-        candidates._credit_prefetch_amounts()
         matching = [
             partner.id for partner in candidates if self._credit_compare(partner[field_name], operator, value)
         ]
@@ -718,248 +699,30 @@ class ResPartner(models.Model):
 
     def _credit_active_customer_ids(self):
         """Commercial partners with receivables, draft invoices or open orders in the current company."""
-        company_id = self.env.company.id
-        self.env["account.move.line"].flush_model(["partner_id", "company_id", "account_id", "parent_state"])
-        self.env["account.move"].flush_model(["commercial_partner_id", "company_id", "state", "move_type"])
-        self.env["sale.order"].flush_model(["partner_id", "company_id", "state"])
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT DISTINCT p.commercial_partner_id
-                  FROM account_move_line aml
-                  JOIN account_account a ON a.id = aml.account_id
-                  JOIN res_partner p ON p.id = aml.partner_id
-                 WHERE aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
-                   AND a.account_type = 'asset_receivable'
-                 UNION
-                SELECT DISTINCT m.commercial_partner_id
-                  FROM account_move m
-                 WHERE m.company_id = %(company)s
-                   AND m.state = 'draft'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
-                 UNION
-                SELECT DISTINCT p.commercial_partner_id
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.company_id = %(company)s
-                   AND so.state = 'sale'
-                """,
-                company=company_id,
-            )
-        )
-        return [row[0] for row in self.env.cr.fetchall() if row[0]]
-
-    def _credit_prefetch_amounts(self):
-        """Compute the credit figures of all of ``self`` that lack them, in one pass.
-
-        Odoo computes a non-stored field 1,000 records at a time: reading the figures of 2,000 customers
-        would run every query twice. Reads of several partners call this first.
-        """
-        field = self._fields["credit_exposure"]
-        missing = [
-            record_id
-            for record_id in self.env.cache.get_missing_ids(self, field)
-            if isinstance(record_id, int)
-        ]
-        if missing:
-            field.compute_value(self.browse(missing))
-
-    def _credit_fill_cache(self, columns):
-        """Put ``{field name: [value per record of self]}`` in the cache, field by field, in one go.
-
-        The values are converted as an assignment would (amounts rounded to the company currency, floats
-        to their digits) without the cost of an assignment per record and field.
-        """
-        cache = self.env.cache
-        currency = self.env.company.currency_id
-        for field_name, values in columns.items():
-            field = self._fields[field_name]
-            if field.type == "monetary":
-                # Sums of amounts of the company currency: round() to its decimals is currency.round() here,
-                # at a fraction of its cost over thousands of values.
-                values = [round(value, currency.decimal_places) + 0.0 for value in values]
-            elif field.type == "float":
-                digits = field.get_digits(self.env)
-                if digits:
-                    values = [float_round(value, precision_digits=digits[1]) for value in values]
-            elif field.type == "integer":
-                values = [int(value or 0) for value in values]
-            elif field.type == "boolean":
-                values = [bool(value) for value in values]
-            cache.update(self, field, values)
+        return self.env["credit.recovery.book"]._active_customer_ids(self.env.company)
 
     def _credit_read_amounts(self):
-        """Credit figures of the commercial partners of ``self`` in the current company.
+        """Credit figures of the commercial partners of ``self`` in the current company, from the book.
 
-        One SQL query per component for the whole recordset, never a query per partner.
+        A few queries for the whole recordset, never a query per partner.
         Returns {commercial_partner_id: {key: value}} with the keys of CREDIT_AMOUNT_KEYS.
         """
-        partner_ids = tuple({partner_id for partner_id in self.commercial_partner_id.ids if partner_id})
+        partner_ids = sorted({partner_id for partner_id in self.commercial_partner_id.ids if partner_id})
         result = defaultdict(dict)
         if not partner_ids:
             return result
         company = self.env.company
         today = self._credit_today()
-        params = {
-            "company": company.id,
-            "partners": partner_ids,
-            "today": today,
-            "year_ago": today - timedelta(days=365),
-            "tolerance": company.credit_overdue_tolerance,
-        }
-        self.env["account.move.line"].flush_model(
-            [
-                "partner_id",
-                "company_id",
-                "account_id",
-                "parent_state",
-                "amount_residual",
-                "date_maturity",
-                "move_id",
-            ]
+        book = self.env["credit.recovery.book"].with_context(
+            credit_recovery_date=fields.Date.to_string(today)
         )
-        self.env["account.partial.reconcile"].flush_model()
-        self.env["account.move"].flush_model(
-            [
-                "commercial_partner_id",
-                "company_id",
-                "state",
-                "move_type",
-                "amount_total_signed",
-                "invoice_date",
-            ]
-        )
-        self.env["sale.order.line"].flush_model(
-            ["untaxed_amount_to_invoice", "price_total", "price_subtotal"]
-        )
-        self.env["sale.order"].flush_model(["partner_id", "company_id", "state", "currency_rate"])
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        cr = self.env.cr
-        # Open receivables (due or not), unreconciled credits (payments, credit notes), overdue.
-        cr.execute(
-            SQL(
-                """
-                SELECT p.commercial_partner_id,
-                       COALESCE(SUM(aml.amount_residual) FILTER (WHERE aml.amount_residual > 0), 0),
-                       COALESCE(-SUM(aml.amount_residual) FILTER (WHERE aml.amount_residual < 0), 0),
-                       COALESCE(SUM(aml.amount_residual) FILTER (
-                           WHERE aml.amount_residual > 0 AND aml.date_maturity < %(today)s), 0),
-                       MIN(aml.date_maturity) FILTER (
-                           WHERE aml.amount_residual >= %(tolerance)s AND aml.date_maturity < %(today)s)
-                  FROM account_move_line aml
-                  JOIN account_account a ON a.id = aml.account_id
-                  JOIN res_partner p ON p.id = aml.partner_id
-                 WHERE aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
-                   AND (
-                       a.account_type = 'asset_receivable'
-                       -- receivables reclassified as doubtful (416) are still owed
-                       OR aml.id IN (SELECT doubtful_move_line_id FROM credit_recovery_doubtful_line)
-                   )
-                   AND aml.amount_residual != 0
-                   AND p.commercial_partner_id IN %(partners)s
-              GROUP BY p.commercial_partner_id
-                """,
-                **params,
-            )
-        )
-        for partner_id, receivable, credit, overdue, oldest_due in cr.fetchall():
-            result[partner_id].update(
-                receivable=receivable, unreconciled_credit=credit, overdue=overdue, oldest_due=oldest_due
-            )
-        # Draft customer invoices and credit notes (signed, company currency).
-        cr.execute(
-            SQL(
-                """
-                SELECT m.commercial_partner_id, SUM(m.amount_total_signed)
-                  FROM account_move m
-                 WHERE m.company_id = %(company)s
-                   AND m.state = 'draft'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.commercial_partner_id IN %(partners)s
-              GROUP BY m.commercial_partner_id
-                """,
-                **params,
-            )
-        )
-        for partner_id, amount in cr.fetchall():
-            result[partner_id]["draft_invoices"] = amount or 0.0
-        # Confirmed orders not yet invoiced: Odoo's amount_to_invoice, converted to company currency.
-        cr.execute(
-            SQL(
-                """
-                SELECT p.commercial_partner_id,
-                       SUM(sol.untaxed_amount_to_invoice
-                           * CASE WHEN sol.price_subtotal != 0 THEN sol.price_total / sol.price_subtotal
-                                  ELSE 1 END
-                           / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                  FROM sale_order_line sol
-                  JOIN sale_order so ON so.id = sol.order_id
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.company_id = %(company)s
-                   AND so.state = 'sale'
-                   AND sol.untaxed_amount_to_invoice != 0
-                   AND p.commercial_partner_id IN %(partners)s
-              GROUP BY p.commercial_partner_id
-                """,
-                **params,
-            )
-        )
-        for partner_id, amount in cr.fetchall():
-            result[partner_id]["orders_to_invoice"] = company.currency_id.round(amount or 0.0)
-        # Payment behaviour over the last 12 months: what was settled, when, against which due date.
-        cr.execute(
-            SQL(
-                """
-                SELECT p.commercial_partner_id,
-                       SUM(apr.amount * GREATEST(apr.max_date - aml.date_maturity, 0))
-                           / NULLIF(SUM(apr.amount), 0),
-                       COUNT(DISTINCT aml.move_id),
-                       COUNT(DISTINCT aml.move_id) FILTER (WHERE apr.max_date > aml.date_maturity)
-                  FROM account_partial_reconcile apr
-                  JOIN account_move_line aml ON aml.id = apr.debit_move_id
-                  JOIN account_move_line pay ON pay.id = apr.credit_move_id
-                  JOIN account_move pay_move ON pay_move.id = pay.move_id
-                  JOIN account_account a ON a.id = aml.account_id
-                  JOIN res_partner p ON p.id = aml.partner_id
-                 WHERE aml.company_id = %(company)s
-                   AND a.account_type = 'asset_receivable'
-                   AND aml.parent_state = 'posted'
-                   AND pay_move.move_type NOT IN ('out_refund')
-                   AND apr.max_date > %(year_ago)s
-                   AND apr.max_date <= %(today)s
-                   AND p.commercial_partner_id IN %(partners)s
-              GROUP BY p.commercial_partner_id
-                """,
-                **params,
-            )
-        )
-        for partner_id, avg_late, paid, late in cr.fetchall():
-            result[partner_id].update(
-                avg_days_late=float(avg_late or 0.0), paid_invoices=paid, late_invoices=late
-            )
-        # Credit sales of the last 12 months, for the customer's DSO.
-        cr.execute(
-            SQL(
-                """
-                SELECT m.commercial_partner_id, SUM(m.amount_total_signed)
-                  FROM account_move m
-                 WHERE m.company_id = %(company)s
-                   AND m.state = 'posted'
-                   AND m.move_type IN ('out_invoice', 'out_refund')
-                   AND m.invoice_date > %(year_ago)s
-                   AND m.invoice_date <= %(today)s
-                   AND m.commercial_partner_id IN %(partners)s
-              GROUP BY m.commercial_partner_id
-                """,
-                **params,
-            )
-        )
-        for partner_id, amount in cr.fetchall():
-            result[partner_id]["sales_12m"] = amount or 0.0
-        # Reminders sent over the last 12 months.
+        for partner_id, values in book._exposure(company, partner_ids).items():
+            result[partner_id].update(values)
+        for partner_id, values in book._days_late(company, today, partner_ids)["partners"].items():
+            result[partner_id].update(values)
+        for partner_id, days in book._dso(company, today, partner_ids)["partners"].items():
+            result[partner_id]["dso"] = days
+        # Reminders carried out over the last 12 months.
         reminders = (
             self.env["credit.recovery.action"]
             .sudo()
@@ -968,7 +731,7 @@ class ResPartner(models.Model):
                     ("company_id", "=", company.id),
                     ("partner_id", "in", partner_ids),
                     ("state", "=", "done"),
-                    ("date", ">", params["year_ago"]),
+                    ("date", ">", today - timedelta(days=365)),
                     ("date", "<=", today),
                 ],
                 ["partner_id"],

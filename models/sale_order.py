@@ -42,9 +42,7 @@ class SaleOrder(models.Model):
         compute="_compute_credit_hold_message",
         help="Why confirming this quotation is refused until a Credit Manager approves it.",
     )
-    credit_hold_approved = fields.Boolean(
-        string="Credit Hold Approved", copy=False, readonly=True, tracking=True
-    )
+    credit_hold_approved = fields.Boolean(copy=False, readonly=True, tracking=True)
     credit_hold_approval_reason = fields.Text(string="Approval Reason", copy=False, readonly=True)
     credit_hold_approved_by_id = fields.Many2one(
         "res.users", string="Approved By", copy=False, readonly=True, ondelete="set null"

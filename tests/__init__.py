@@ -24,3 +24,4 @@ from . import test_statement
 from . import test_portal_actions
 from . import test_portal_security
 from . import test_portal_tour
+from . import test_receivable_book

@@ -101,8 +101,8 @@ class TestCreditExposure(CreditRecoveryCommon):
         partner = self._exposure(self.customer)
         self.assertAlmostEqual(partner.credit_avg_days_late, 10 * 1200.0 / 1800.0, places=1)
         self.assertAlmostEqual(partner.credit_late_invoice_ratio, 50.0)
-        # DSO: 300.00 open / 2,100.00 sold over 12 months x 365.
-        self.assertAlmostEqual(partner.credit_dso, 300.0 / 2100.0 * 365.0, places=1)
+        # DSO by the countback method: the 300.00 open are March's sales (15 days to the 15th).
+        self.assertAlmostEqual(partner.credit_dso, 15.0, places=1)
 
     @freeze_time("2026-03-15")
     def test_exposure_per_company(self):

@@ -312,6 +312,8 @@ class TestCreditRecoveryReporting(CreditRecoveryCommon):
         dashboard.user_id = False
         self.assertEqual(dashboard.calls_count, 2)
         graph = dashboard.action_open_aged_balance()
-        self.assertEqual(graph["res_model"], "credit.recovery.aged.balance.line")
+        self.assertEqual(graph["res_model"], "credit.recovery.aged.balance.report")
+        report = self.env[graph["res_model"]].with_context(**graph["context"])
+        self.assertEqual(report.search(graph["domain"]).partner_id, self.customer)
         trend = dashboard.action_open_dso_trend()
         self.assertEqual(self.env["credit.recovery.dso.line"].search_count(trend["domain"]), 12)

@@ -26,10 +26,10 @@ class CreditRecoveryBapWizard(models.TransientModel):
         readonly=False,
         ondelete="cascade",
     )
-    answer = fields.Selection(BAP_ANSWERS, string="Answer", required=True, default="approved")
-    date = fields.Date(string="Date", required=True, default=fields.Date.context_today)
+    answer = fields.Selection(BAP_ANSWERS, required=True, default="approved")
+    date = fields.Date(required=True, default=fields.Date.context_today)
     note = fields.Text(string="Notes")
-    dispute_reason = fields.Selection(DISPUTE_REASONS, string="Dispute Reason")
+    dispute_reason = fields.Selection(DISPUTE_REASONS)
     dispute_amount = fields.Monetary(string="Amount Disputed", currency_field="currency_id")
 
     @api.depends("move_id")

@@ -34,7 +34,6 @@ class CreditRecoveryCallWizard(models.TransientModel):
     currency_id = fields.Many2one(related="company_id.currency_id")
     contact_id = fields.Many2one(
         "res.partner",
-        string="Contact",
         ondelete="cascade",
         domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]",
     )

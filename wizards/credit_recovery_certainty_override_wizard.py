@@ -19,8 +19,8 @@ class CreditRecoveryCertaintyOverrideWizard(models.TransientModel):
         required=True,
         check_company=True,
     )
-    issues = fields.Text(string="Issues", compute="_compute_issues")
-    reason = fields.Text(string="Reason", required=True)
+    issues = fields.Text(compute="_compute_issues")
+    reason = fields.Text(required=True)
 
     @api.depends("action_ids")
     def _compute_issues(self):

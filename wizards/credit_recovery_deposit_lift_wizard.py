@@ -5,7 +5,7 @@ class CreditRecoveryDepositLiftWizard(models.TransientModel):
     _name = "credit.recovery.deposit.lift.wizard"
     _description = "Lift a Deposit"
 
-    order_id = fields.Many2one("sale.order", string="Order", required=True, ondelete="cascade")
+    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade")
     currency_id = fields.Many2one(related="order_id.currency_id")
     deposit_invoice_id = fields.Many2one(
         related="order_id.credit_deposit_invoice_id", string="Deposit Invoice"

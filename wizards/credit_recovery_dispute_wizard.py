@@ -17,10 +17,9 @@ class CreditRecoveryDisputeWizard(models.TransientModel):
         domain="[('move_id', '=', move_id), ('display_type', '=', 'product')]",
         help="Leave empty when the whole invoice, or an amount only, is disputed.",
     )
-    reason = fields.Selection(DISPUTE_REASONS, string="Reason", required=True)
+    reason = fields.Selection(DISPUTE_REASONS, required=True)
     description = fields.Text(string="Customer's Complaint")
     amount_disputed = fields.Monetary(
-        string="Amount Disputed",
         currency_field="currency_id",
         compute="_compute_amount_disputed",
         store=True,
@@ -28,7 +27,7 @@ class CreditRecoveryDisputeWizard(models.TransientModel):
         help="Taxes included.",
     )
     owner_id = fields.Many2one(
-        "res.users", string="Owner", required=True, default=lambda self: self.env.user, ondelete="cascade"
+        "res.users", required=True, default=lambda self: self.env.user, ondelete="cascade"
     )
     expected_date = fields.Date(
         string="Expected Resolution",

@@ -14,7 +14,7 @@ class CreditRecoveryDoubtfulWizard(models.TransientModel):
     _name = "credit.recovery.doubtful.wizard"
     _description = "Doubtful Receivables"
 
-    operation = fields.Selection(OPERATIONS, string="Operation", required=True, default="reclassify")
+    operation = fields.Selection(OPERATIONS, required=True, default="reclassify")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     move_ids = fields.Many2many(
         "account.move",
@@ -24,12 +24,11 @@ class CreditRecoveryDoubtfulWizard(models.TransientModel):
         "('payment_state', 'in', ('not_paid', 'partial'))]",
     )
     company_id = fields.Many2one(
-        "res.company", string="Company", compute="_compute_company_id", help="The company of the invoices."
+        "res.company", compute="_compute_company_id", help="The company of the invoices."
     )
     date = fields.Date(string="Accounting Date", required=True, default=fields.Date.context_today)
     journal_id = fields.Many2one(
         "account.journal",
-        string="Journal",
         compute="_compute_journal_id",
         store=True,
         readonly=False,

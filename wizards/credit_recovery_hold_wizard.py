@@ -5,7 +5,7 @@ class CreditRecoveryHoldApprovalWizard(models.TransientModel):
     _name = "credit.recovery.hold.approval.wizard"
     _description = "Approve a Credit Hold"
 
-    order_id = fields.Many2one("sale.order", string="Order", required=True, ondelete="cascade")
+    order_id = fields.Many2one("sale.order", required=True, ondelete="cascade")
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
     currency_id = fields.Many2one(related="order_id.currency_id")
     amount_total = fields.Monetary(related="order_id.amount_total", currency_field="currency_id")

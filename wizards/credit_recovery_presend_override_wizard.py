@@ -7,8 +7,8 @@ class CreditRecoveryPresendOverrideWizard(models.TransientModel):
     _description = "Override the Pre-send Check of Invoices"
 
     move_ids = fields.Many2many("account.move", string="Invoices", required=True)
-    issues = fields.Text(string="Issues", compute="_compute_issues")
-    reason = fields.Char(string="Reason", required=True)
+    issues = fields.Text(compute="_compute_issues")
+    reason = fields.Char(required=True)
 
     def _compute_issues(self):
         for wizard in self:

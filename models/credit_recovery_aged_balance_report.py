@@ -1,0 +1,97 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import aging
+
+AGED_DATE_KEY = "credit_aged_balance_date"
+
+
+class CreditRecoveryAgedBalanceReport(models.Model):
+    """The aged balance as a list, pivot or graph: one line per receivable item open at the date.
+
+    A view over the receivable book (``credit.recovery.book._aged_items_sql``), for the companies the user
+    works in, at the date given in the context (``credit_aged_balance_date``, today by default).
+    """
+
+    _name = "credit.recovery.aged.balance.report"
+    _description = "Aged Receivable Balance Analysis"
+    _auto = False
+    _order = "partner_id, due, id"
+    _rec_name = "move_id"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    salesperson_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    controller_id = fields.Many2one("res.users", string="Credit Controller", readonly=True)
+    move_id = fields.Many2one("account.move", string="Entry", readonly=True)
+    date = fields.Date(string="Accounting Date", readonly=True)
+    due = fields.Date(string="Due Date", readonly=True)
+    days_overdue = fields.Integer(string="Days Overdue", readonly=True, aggregator="max")
+    residual = fields.Monetary(string="Total", currency_field="currency_id", readonly=True)
+    overdue = fields.Monetary(currency_field="currency_id", readonly=True)
+    not_due = fields.Monetary(string="Not Due", currency_field="currency_id", readonly=True)
+    bucket_1 = fields.Monetary(string="Period 1", currency_field="currency_id", readonly=True)
+    bucket_2 = fields.Monetary(string="Period 2", currency_field="currency_id", readonly=True)
+    bucket_3 = fields.Monetary(string="Period 3", currency_field="currency_id", readonly=True)
+    bucket_4 = fields.Monetary(string="Period 4", currency_field="currency_id", readonly=True)
+    bucket_5 = fields.Monetary(string="Older", currency_field="currency_id", readonly=True)
+
+    @property
+    def _table_query(self):
+        book = self.env["credit.recovery.book"]
+        book._flush()
+        day = self._aged_date()
+        return SQL(" UNION ALL ").join(book._aged_items_sql(company, day) for company in self.env.companies)
+
+    @api.model
+    def _aged_date(self):
+        return fields.Date.to_date(self.env.context.get(AGED_DATE_KEY)) or fields.Date.context_today(self)
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """The aging columns bear the days of the company's buckets ("1-30 days"...)."""
+        result = super().fields_get(allfields, attributes)
+        labels = self.env["credit.recovery.book"]._bucket_labels(self.env.company)
+        for key, label in zip(aging.BUCKET_KEYS, labels, strict=True):
+            if key in result and "string" in result[key]:
+                result[key]["string"] = label
+        return result
+
+    @api.model
+    def action_open(self, date=None, domain=None, context=None):
+        """The aged balance at ``date`` (today by default), grouped by customer."""
+        day = date or fields.Date.context_today(self)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_credit_recovery.credit_recovery_aged_balance_report_action"
+        )
+        action["name"] = self.env._("Aged Balance at %(date)s", date=fields.Date.to_string(day))
+        action["domain"] = domain or []
+        action["context"] = {
+            **(context or {}),
+            AGED_DATE_KEY: fields.Date.to_string(day),
+            "search_default_group_by_partner": 1,
+        }
+        return action
+
+    def action_print_pdf(self):
+        """Print the selected lines' aged balance (what the user filtered) as the PDF report."""
+        return self._credit_wizard().action_print_pdf()
+
+    def action_export_xlsx(self):
+        """Export the selected lines' aged balance (what the user filtered) as an Excel workbook."""
+        return self._credit_wizard().action_export_xlsx()
+
+    def _credit_wizard(self):
+        """An aged balance wizard at the lines' date restricted to their customers and entries."""
+        company = self.company_id[:1] or self.env.company
+        wizard = self.env["credit.recovery.aged.balance.wizard"].create(
+            {
+                "date": self._aged_date(),
+                "company_id": company.id,
+                "partner_ids": [fields.Command.set(self.partner_id.ids)],
+                "move_ids": [fields.Command.set(self.move_id.ids)],
+            }
+        )
+        wizard._fill()
+        return wizard

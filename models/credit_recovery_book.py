@@ -1,0 +1,784 @@
+"""The receivable book: the one place that says what is true about a company's customer receivables.
+
+Every figure the module shows or acts on (the risk profile, the aged balance, the forecast, the
+effectiveness report, the dashboard, the reconciliation to-do, the payment-term check) reads it here,
+through an SQL fragment (``odoo.tools.SQL``) to embed in a larger query, or a Python method that runs one
+query for a whole set of customers. Nothing else in the module writes these rules a second time.
+
+The rules:
+
+- **Receivable lines of a company**: posted journal items of a receivable account (and doubtful
+  receivables reclassified by the module, whatever their account's type), per commercial partner.
+- **Open item at a date**: a receivable line dated on or before the date whose residual at that date (its
+  balance less the partial reconciliations made by then) is not zero. Without a date, the residual now.
+- **Due date** of an item: its maturity, or its accounting date when it has none. **Overdue**: due before
+  the date; the **aging buckets** count days past due against the company's bucket limits.
+- **Unreconciled credit**: a receivable line not fully reconciled whose residual is below minus the
+  company's overdue tolerance (a payment or credit note not matched yet; rounding leftovers excluded).
+- **Settlement**: a partial reconciliation paying a receivable item by a *receipt* (a payment, a bank
+  statement line, or an entry of a bank or cash journal); credit notes and write-offs are not payments.
+  **Days late** of a settlement: days from the item's due date to the settlement, 0 when on time.
+  **Average days late**: over the settlements of the 12 months before the date, weighted by amount.
+- **Sales**: posted customer invoices less credit notes, taxes included, by invoice date.
+  **DSO**: the countback method (the receivable exhausted against the sales of each month, newest first);
+  the simple method (receivable / sales of 12 months x days) only where labelled as such.
+- **Exposure**: open receivables + draft invoices + confirmed orders not yet invoiced - unreconciled
+  credits.
+- **Legal payment-term cap** (Code de commerce L441-10 I): see ``_payment_term_cap``.
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import aging, payment_terms
+
+DSO_MONTHS = 12
+# How far back the countback may walk before giving up (a customer who owes more than this many
+# months of its sales has a DSO of at least this many months).
+COUNTBACK_MAX_MONTHS = 36
+BEHAVIOUR_DAYS = 365
+
+
+class CreditRecoveryBook(models.AbstractModel):
+    _name = "credit.recovery.book"
+    _description = "Receivable Book"
+
+    # ------------------------------------------------------------------------------------------------
+    # SQL fragments
+    # ------------------------------------------------------------------------------------------------
+    @api.model
+    def _flush(self):
+        """Flush what the book's queries read."""
+        self.env["account.move.line"].flush_model(
+            [
+                "partner_id",
+                "company_id",
+                "account_id",
+                "parent_state",
+                "date",
+                "date_maturity",
+                "balance",
+                "amount_residual",
+                "reconciled",
+                "move_id",
+            ]
+        )
+        self.env["account.partial.reconcile"].flush_model(
+            ["debit_move_id", "credit_move_id", "amount", "max_date"]
+        )
+        self.env["account.move"].flush_model(
+            [
+                "move_type",
+                "state",
+                "company_id",
+                "invoice_date",
+                "commercial_partner_id",
+                "amount_total_signed",
+                "origin_payment_id",
+                "statement_line_id",
+                "journal_id",
+            ]
+        )
+        self.env["account.journal"].flush_model(["type"])
+        self.env["account.account"].flush_model(["account_type"])
+        self.env["res.partner"].flush_model(
+            ["commercial_partner_id", "name", "user_id", "credit_controller_id"]
+        )
+        self.env["credit.recovery.doubtful.line"].flush_model(["doubtful_move_line_id"])
+
+    @api.model
+    def _receivable_lines_sql(self, company, date=None, partner_ids=None, move_ids=None):
+        """The posted receivable lines of ``company``, as a subquery.
+
+        Columns: id, move_id, partner_id (the commercial partner, or the line's partner), date, due,
+        balance, residual (now), reconciled. ``date`` keeps the lines dated on or before it;
+        ``partner_ids`` (commercial partners) and ``move_ids`` filter further when given.
+        """
+        filters = [SQL()]
+        if date:
+            filters.append(SQL("AND aml.date <= %s", date))
+        if partner_ids is not None:
+            filters.append(SQL("AND partner.commercial_partner_id = ANY(%s)", list(partner_ids)))
+        if move_ids is not None:
+            filters.append(SQL("AND aml.move_id = ANY(%s)", list(move_ids)))
+        return SQL(
+            """
+            SELECT aml.id,
+                   aml.move_id,
+                   COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
+                   aml.date,
+                   COALESCE(aml.date_maturity, aml.date) AS due,
+                   aml.balance,
+                   aml.amount_residual AS residual,
+                   aml.reconciled
+              FROM account_move_line aml
+              JOIN account_account account ON account.id = aml.account_id
+         LEFT JOIN res_partner partner ON partner.id = aml.partner_id
+             WHERE aml.company_id = %(company)s
+               AND aml.parent_state = 'posted'
+               AND (
+                   account.account_type = 'asset_receivable'
+                   -- receivables reclassified as doubtful (416) are still owed
+                   OR aml.id IN (
+                       SELECT doubtful_move_line_id FROM credit_recovery_doubtful_line
+                        WHERE doubtful_move_line_id IS NOT NULL
+                   )
+               )
+               %(filters)s
+            """,
+            company=company.id,
+            filters=SQL(" ").join(filters),
+        )
+
+    @api.model
+    def _open_items_sql(self, company, date=None, partner_ids=None, move_ids=None):
+        """The receivable items of ``company`` open at ``date`` (now when None), as a subquery.
+
+        Columns: id, move_id, partner_id, date, due, days (past due at the date, <= 0 when not due),
+        balance, residual (at the date). At a date, the residual is the balance less the partial
+        reconciliations of the item made by then (both of their items dated on or before it), and the
+        items dated after it are left out.
+        """
+        lines = self._receivable_lines_sql(company, date=date, partner_ids=partner_ids, move_ids=move_ids)
+        if date:
+            residual = SQL(
+                """lines.balance
+                   - COALESCE((SELECT SUM(apr.amount) FROM account_partial_reconcile apr
+                                WHERE apr.debit_move_id = lines.id AND apr.max_date <= %(date)s), 0)
+                   + COALESCE((SELECT SUM(apr.amount) FROM account_partial_reconcile apr
+                                WHERE apr.credit_move_id = lines.id AND apr.max_date <= %(date)s), 0)""",
+                date=date,
+            )
+            condition = SQL("TRUE")
+        else:
+            residual = SQL("lines.residual")
+            condition = SQL("NOT lines.reconciled")
+        return SQL(
+            """
+            SELECT * FROM (
+                SELECT lines.id, lines.move_id, lines.partner_id, lines.date, lines.due,
+                       %(day)s::date - lines.due AS days, lines.balance, %(residual)s AS residual
+                  FROM (%(lines)s) lines
+                 WHERE %(condition)s
+            ) open_items
+             WHERE open_items.residual != 0
+            """,
+            day=date or self._today(),
+            residual=residual,
+            lines=lines,
+            condition=condition,
+        )
+
+    @api.model
+    def _overdue_sql(self, alias="items"):
+        """Condition on an open item of ``_open_items_sql``: it is overdue at the item's date."""
+        return SQL("%s > 0", SQL.identifier(alias, "days"))
+
+    @api.model
+    def _aging_conditions_sql(self, company, alias="items"):
+        """Conditions on an open item of ``_open_items_sql``, one per aging column: not due, then each
+        overdue bucket of the company's limits (days past due)."""
+        days = SQL.identifier(alias, "days")
+        conditions = [SQL("%s <= 0", days)]
+        for low, high in aging.bucket_bounds(company._credit_aged_bucket_limits()):
+            if high is None:
+                conditions.append(SQL("%s >= %s", days, low))
+            else:
+                conditions.append(SQL("%s BETWEEN %s AND %s", days, low, high))
+        return conditions
+
+    @api.model
+    def _aging_columns_sql(self, company, alias="items"):
+        """The six aging sums (not due, bucket_1 .. bucket_5) over open items of ``_open_items_sql``."""
+        residual = SQL.identifier(alias, "residual")
+        return SQL(", ").join(
+            SQL("COALESCE(SUM(%s) FILTER (WHERE %s), 0)", residual, condition)
+            for condition in self._aging_conditions_sql(company, alias)
+        )
+
+    @api.model
+    def _bucket_labels(self, company):
+        """Labels of the aging columns: not due, then each overdue bucket with its days."""
+        labels = [self.env._("Not Due")]
+        for low, high in aging.bucket_bounds(company._credit_aged_bucket_limits()):
+            if high is None:
+                labels.append(self.env._("Over %(days)s days", days=low - 1))
+            else:
+                labels.append(self.env._("%(low)s-%(high)s days", low=low, high=high))
+        return labels
+
+    @api.model
+    def _aged_items_sql(self, company, date):
+        """One row per receivable item of ``company`` open at ``date``, its residual in its aging column.
+
+        Columns: id, company_id, partner_id, salesperson_id, controller_id, move_id, date, due,
+        days_overdue, residual, overdue, not_due, bucket_1 .. bucket_5 (the aged balance's lines).
+        """
+        cases = [
+            SQL("CASE WHEN %s THEN items.residual ELSE 0 END AS %s", condition, SQL.identifier(key))
+            for condition, key in zip(self._aging_conditions_sql(company), aging.BUCKET_KEYS, strict=True)
+        ]
+        return SQL(
+            """
+            SELECT items.id,
+                   %(company)s AS company_id,
+                   items.partner_id,
+                   partner.user_id AS salesperson_id,
+                   (partner.credit_controller_id ->> %(company_key)s)::integer AS controller_id,
+                   items.move_id,
+                   items.date,
+                   items.due,
+                   GREATEST(items.days, 0) AS days_overdue,
+                   items.residual,
+                   CASE WHEN %(overdue)s THEN items.residual ELSE 0 END AS overdue,
+                   %(cases)s
+              FROM (%(items)s) items
+         LEFT JOIN res_partner partner ON partner.id = items.partner_id
+            """,
+            company=company.id,
+            company_key=str(company.id),
+            overdue=self._overdue_sql(),
+            cases=SQL(", ").join(cases),
+            items=self._open_items_sql(company, date),
+        )
+
+    @api.model
+    def _unreconciled_credit_sql(self, company, alias="items"):
+        """Condition on an open item of ``_open_items_sql``: an unreconciled credit (a payment or credit
+        note not matched yet, beyond the company's tolerance for rounding leftovers)."""
+        return SQL("%s < %s", SQL.identifier(alias, "residual"), -company.credit_overdue_tolerance)
+
+    @api.model
+    def _receipt_sql(self, move_alias="receipt_move", journal_alias="receipt_journal"):
+        """Condition on the move (and its journal) of a settlement's counterpart: it is a receipt.
+
+        A payment, a bank statement line, or an entry of a bank or cash journal; not a credit note, not a
+        write-off.
+        """
+        return SQL(
+            "(%s IS NOT NULL OR %s IS NOT NULL OR %s IN ('bank', 'cash'))",
+            SQL.identifier(move_alias, "origin_payment_id"),
+            SQL.identifier(move_alias, "statement_line_id"),
+            SQL.identifier(journal_alias, "type"),
+        )
+
+    @api.model
+    def _settlements_sql(self, company, date_from=None, date_to=None, partner_ids=None):
+        """The settlements of receivable items of ``company`` by receipts, as a subquery.
+
+        Columns: id (of the partial reconciliation), line_id (the item paid), move_id, partner_id, due,
+        paid_date, amount, days_late (0 when paid on time), reconciled (the item is fully paid). ``date_from`` (excluded) and ``date_to``
+        (included) bound the settlement date.
+        """
+        filters = [SQL()]
+        if date_from:
+            filters.append(SQL("AND apr.max_date > %s", date_from))
+        if date_to:
+            filters.append(SQL("AND apr.max_date <= %s", date_to))
+        return SQL(
+            """
+            SELECT apr.id,
+                   item.id AS line_id,
+                   item.move_id,
+                   item.partner_id,
+                   item.due,
+                   apr.max_date AS paid_date,
+                   apr.amount,
+                   GREATEST(apr.max_date - item.due, 0) AS days_late,
+                   item.reconciled
+              FROM account_partial_reconcile apr
+              JOIN (%(lines)s) item ON item.id = apr.debit_move_id
+              JOIN account_move_line receipt_line ON receipt_line.id = apr.credit_move_id
+              JOIN account_move receipt_move ON receipt_move.id = receipt_line.move_id
+              JOIN account_journal receipt_journal ON receipt_journal.id = receipt_move.journal_id
+             WHERE %(receipt)s
+               %(filters)s
+            """,
+            lines=self._receivable_lines_sql(company, partner_ids=partner_ids),
+            receipt=self._receipt_sql(),
+            filters=SQL(" ").join(filters),
+        )
+
+    @api.model
+    def _sales_sql(self, company, date_from, date_to, partner_ids=None):
+        """Posted customer invoices less credit notes of ``company`` invoiced in [date_from, date_to].
+
+        Columns: partner_id (commercial), invoice_date, amount (taxes included, company currency, signed).
+        """
+        partner_filter = SQL()
+        if partner_ids is not None:
+            partner_filter = SQL("AND move.commercial_partner_id = ANY(%s)", list(partner_ids))
+        return SQL(
+            """
+            SELECT move.commercial_partner_id AS partner_id, move.invoice_date, move.amount_total_signed AS amount
+              FROM account_move move
+             WHERE move.company_id = %(company)s
+               AND move.state = 'posted'
+               AND move.move_type IN ('out_invoice', 'out_refund')
+               AND move.invoice_date >= %(start)s
+               AND move.invoice_date <= %(end)s
+               %(partner_filter)s
+            """,
+            company=company.id,
+            start=date_from,
+            end=date_to,
+            partner_filter=partner_filter,
+        )
+
+    # ------------------------------------------------------------------------------------------------
+    # Python answers (one query for a whole set of customers)
+    # ------------------------------------------------------------------------------------------------
+    @api.model
+    def _today(self):
+        return fields.Date.to_date(self.env.context.get("credit_recovery_date")) or fields.Date.context_today(
+            self
+        )
+
+    @api.model
+    def _aged_balance(self, company, date, partner_ids=None, move_ids=None):
+        """The aged balance of ``company`` at ``date``, one dict per customer ordered by name.
+
+        Keys: partner_id (None for items without customer), not_due, bucket_1 .. bucket_5, total, over_90.
+        """
+        self._flush()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT items.partner_id, %(aging)s, SUM(items.residual),
+                       COALESCE(SUM(items.residual) FILTER (WHERE items.days > 90), 0)
+                  FROM (%(items)s) items
+             LEFT JOIN res_partner partner ON partner.id = items.partner_id
+              GROUP BY items.partner_id, partner.name
+                HAVING SUM(ABS(items.residual)) != 0
+              ORDER BY partner.name, items.partner_id
+                """,
+                aging=self._aging_columns_sql(company),
+                items=self._open_items_sql(company, date, partner_ids, move_ids),
+            )
+        )
+        round_amount = company.currency_id.round
+        keys = ("partner_id", *aging.BUCKET_KEYS, "total", "over_90")
+        return [
+            {
+                key: (value if key == "partner_id" else round_amount(float(value)))
+                for key, value in zip(keys, row, strict=True)
+            }
+            for row in self.env.cr.fetchall()
+        ]
+
+    @api.model
+    def _open_item_ids(self, company, date=None, partner_ids=None, move_ids=None):
+        """Ids of the receivable items open at ``date`` (now when None)."""
+        self._flush()
+        self.env.cr.execute(
+            SQL(
+                "SELECT items.id FROM (%s) items ORDER BY items.id",
+                self._open_items_sql(company, date, partner_ids, move_ids),
+            )
+        )
+        return [item_id for (item_id,) in self.env.cr.fetchall()]
+
+    @api.model
+    def _open_items(self, company, date=None, partner_ids=None):
+        """(id, partner_id, days, residual) of the items open at ``date``, each customer's oldest first."""
+        self._flush()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT items.id, items.partner_id, items.days, items.residual
+                  FROM (%s) items
+              ORDER BY items.partner_id, items.days DESC, items.id
+                """,
+                self._open_items_sql(company, date, partner_ids),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _unreconciled_credit_domain(self, companies):
+        """Domain of ``account.move.line``: the unreconciled credits of ``companies`` (the to-do)."""
+        per_company = [
+            [("company_id", "=", company.id), ("amount_residual", "<", -company.credit_overdue_tolerance)]
+            for company in companies
+        ]
+        company_domain = ["|"] * (len(per_company) - 1) + [
+            leaf for domain in per_company for leaf in ["&", *domain]
+        ]
+        return [
+            "|",
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("id", "in", self._doubtful_line_ids()),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            *(company_domain or [("id", "=", False)]),
+        ]
+
+    @api.model
+    def _doubtful_line_ids(self):
+        # The reclassification lines are few; their readers need no right on the doubtful records.
+        lines = (
+            self.env["credit.recovery.doubtful.line"]
+            .sudo()
+            .search_fetch([("doubtful_move_line_id", "!=", False)], ["doubtful_move_line_id"])
+        )
+        return lines.doubtful_move_line_id.ids
+
+    @api.model
+    def _unreconciled_credits(self, company, date=None, partner_ids=None):
+        """{partner_id: amount} of the unreconciled credits of the customers at ``date`` (now when None),
+        as positive amounts."""
+        self._flush()
+        self.env.cr.execute(
+            SQL(
+                "SELECT items.partner_id, -SUM(items.residual) FROM (%s) items WHERE %s GROUP BY items.partner_id",
+                self._open_items_sql(company, date, partner_ids),
+                self._unreconciled_credit_sql(company),
+            )
+        )
+        return {partner_id: float(amount) for partner_id, amount in self.env.cr.fetchall()}
+
+    @api.model
+    def _unreconciled_credit_partner_ids(self, company, partner_ids):
+        """Ids of the customers among ``partner_ids`` with unreconciled credits now, in one query."""
+        return list(self._unreconciled_credits(company, partner_ids=partner_ids))
+
+    @api.model
+    def _is_unreconciled_credit(self, line, doubtful_ids):
+        """Whether the journal item ``line`` is an unreconciled credit (the rule of the SQL above);
+        ``doubtful_ids`` are the ids of ``_doubtful_line_ids``, read once for many lines."""
+        return (
+            line.parent_state == "posted"
+            and (line.account_type == "asset_receivable" or line.id in doubtful_ids)
+            and not line.reconciled
+            and line.company_id.currency_id.compare_amounts(
+                line.amount_residual, -line.company_id.credit_overdue_tolerance
+            )
+            < 0
+        )
+
+    @api.model
+    def _days_late(self, company, date, partner_ids=None):
+        """Payment behaviour over the 12 months before ``date``.
+
+        Returns {"company": average days late, "partners": {partner_id: {"avg_days_late", "paid_invoices",
+        "late_invoices"}}}: the averages are weighted by the amounts settled by receipts.
+        """
+        self._flush()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT settlement.partner_id,
+                       SUM(settlement.amount * settlement.days_late),
+                       SUM(settlement.amount),
+                       COUNT(DISTINCT settlement.move_id),
+                       COUNT(DISTINCT settlement.move_id) FILTER (WHERE settlement.days_late > 0)
+                  FROM (%s) settlement
+              GROUP BY settlement.partner_id
+                """,
+                self._settlements_sql(
+                    company, date - timedelta(days=BEHAVIOUR_DAYS), date, partner_ids=partner_ids
+                ),
+            )
+        )
+        partners = {}
+        weighted_total = amount_total = 0.0
+        for partner_id, weighted, amount, paid, late in self.env.cr.fetchall():
+            weighted, amount = float(weighted or 0.0), float(amount or 0.0)
+            partners[partner_id] = {
+                "avg_days_late": weighted / amount if amount else 0.0,
+                "paid_invoices": paid,
+                "late_invoices": late,
+            }
+            weighted_total += weighted
+            amount_total += amount
+        return {"company": weighted_total / amount_total if amount_total else 0.0, "partners": partners}
+
+    @api.model
+    def _sales_and_receivables(self, company, date, months, partner_ids=None):
+        """Monthly sales and receivable balances at ``date``, per customer.
+
+        Returns (periods, sales, receivable): ``periods`` the monthly periods walking back from ``date``
+        (see aging.month_periods), ``sales`` {partner_id: {period_index: amount}} and ``receivable``
+        {partner_id: balance at ``date``}.
+        """
+        self._flush()
+        periods = aging.month_periods(date, months)
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+                SELECT sales.partner_id,
+                       (EXTRACT(YEAR FROM %(date)s::date) - EXTRACT(YEAR FROM sales.invoice_date)) * 12
+                           + EXTRACT(MONTH FROM %(date)s::date) - EXTRACT(MONTH FROM sales.invoice_date),
+                       SUM(sales.amount)
+                  FROM (%(sales)s) sales
+              GROUP BY 1, 2
+                """,
+                date=date,
+                sales=self._sales_sql(company, periods[-1][0], date, partner_ids),
+            )
+        )
+        sales = defaultdict(dict)
+        for partner_id, index, amount in cr.fetchall():
+            sales[partner_id][int(index)] = float(amount)
+        cr.execute(
+            SQL(
+                "SELECT lines.partner_id, SUM(lines.balance) FROM (%s) lines GROUP BY lines.partner_id",
+                self._receivable_lines_sql(company, date=date, partner_ids=partner_ids),
+            )
+        )
+        receivable = {partner_id: float(amount) for partner_id, amount in cr.fetchall()}
+        return periods, sales, receivable
+
+    @api.model
+    def _dso(self, company, date, partner_ids=None):
+        """DSO at ``date``: the company's by both methods, each customer's by the countback method.
+
+        Returns {"countback": days, "simple": days, "partners": {partner_id: countback days}}.
+        """
+        periods, sales, receivable = self._sales_and_receivables(
+            company, date, COUNTBACK_MAX_MONTHS, partner_ids
+        )
+        company_sales = [0.0] * len(periods)
+        for months in sales.values():
+            for index, amount in months.items():
+                company_sales[index] += amount
+        partners = {}
+        for partner_id, balance in receivable.items():
+            months = sales.get(partner_id, {})
+            partners[partner_id] = aging.dso_countback(
+                balance, [(months.get(index, 0.0), period[2]) for index, period in enumerate(periods)]
+            )
+        total = sum(receivable.values())
+        return {
+            "countback": aging.dso_countback(
+                total, [(company_sales[index], period[2]) for index, period in enumerate(periods)]
+            ),
+            "simple": aging.dso_simple(
+                total,
+                sum(company_sales[:DSO_MONTHS]),
+                sum(period[2] for period in periods[:DSO_MONTHS]),
+            ),
+            "partners": partners,
+        }
+
+    @api.model
+    def _month_end_series(self, company, ends, partner_ids=None):
+        """{day: (receivable balance, overdue amount)} at each of ``ends``, in one query.
+
+        The overdue amount is the aged balance's: the residual at the day of the items due before it.
+        """
+        self._flush()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH items AS MATERIALIZED (%(lines)s),
+                partials AS MATERIALIZED (
+                    SELECT items.id, items.date, items.due, apr.max_date, -apr.amount AS amount
+                      FROM items
+                      JOIN account_partial_reconcile apr ON apr.debit_move_id = items.id
+                     UNION ALL
+                    SELECT items.id, items.date, items.due, apr.max_date, apr.amount
+                      FROM items
+                      JOIN account_partial_reconcile apr ON apr.credit_move_id = items.id
+                )
+                SELECT month_end.day,
+                       COALESCE((SELECT SUM(items.balance) FROM items WHERE items.date <= month_end.day), 0),
+                       COALESCE((
+                           SELECT SUM(items.balance) FROM items
+                            WHERE items.date <= month_end.day AND items.due < month_end.day
+                       ), 0)
+                       + COALESCE((
+                           SELECT SUM(partials.amount) FROM partials
+                            WHERE partials.date <= month_end.day
+                              AND partials.due < month_end.day
+                              AND partials.max_date <= month_end.day
+                       ), 0)
+                  FROM unnest(%(ends)s::date[]) AS month_end(day)
+                """,
+                lines=self._receivable_lines_sql(company, date=max(ends), partner_ids=partner_ids),
+                ends=list(ends),
+            )
+        )
+        round_amount = company.currency_id.round
+        return {
+            day: (float(balance), round_amount(float(overdue)))
+            for day, balance, overdue in self.env.cr.fetchall()
+        }
+
+    @api.model
+    def _dso_series(self, company, date, partner_ids=None):
+        """The company's DSO at the end of each of the last 12 months (the last one being ``date``),
+        oldest first: dicts with date, receivable, sales, overdue, dso_countback, dso_simple."""
+        ends = [date] + [aging.month_end(date, months_back) for months_back in range(1, DSO_MONTHS)]
+        periods, sales, _receivable = self._sales_and_receivables(
+            company, date, COUNTBACK_MAX_MONTHS + DSO_MONTHS, partner_ids
+        )
+        monthly = [0.0] * len(periods)
+        for months in sales.values():
+            for index, amount in months.items():
+                monthly[index] += amount
+        figures = self._month_end_series(company, ends, partner_ids)
+        series = []
+        for offset, end in enumerate(ends):
+            # Period ``offset`` is the month ending at ``end`` (the month of ``date`` up to ``date`` only).
+            months = [(monthly[index], periods[index][2]) for index in range(offset, len(periods))]
+            balance, overdue = figures.get(end, (0.0, 0.0))
+            series.append(
+                {
+                    "date": end,
+                    "receivable": balance,
+                    "sales": months[0][0],
+                    "overdue": overdue,
+                    "dso_countback": aging.dso_countback(balance, months[:COUNTBACK_MAX_MONTHS]),
+                    "dso_simple": aging.dso_simple(
+                        balance,
+                        sum(amount for amount, _days in months[:DSO_MONTHS]),
+                        sum(days for _amount, days in months[:DSO_MONTHS]),
+                    ),
+                }
+            )
+        return list(reversed(series))
+
+    @api.model
+    def _exposure(self, company, partner_ids, date=None):
+        """Exposure components of the commercial partners ``partner_ids`` in ``company`` now.
+
+        Returns {partner_id: {receivable, unreconciled_credit, overdue, oldest_due, draft_invoices,
+        orders_to_invoice}}: open receivables (positive residuals), unreconciled credits (as a positive
+        amount), the overdue part of the receivables at ``date`` (today when None), the due date of the
+        oldest overdue item above the tolerance, draft invoices and credit notes, confirmed orders not
+        yet invoiced (taxes included, company currency).
+        """
+        result = defaultdict(dict)
+        if not partner_ids:
+            return result
+        self._flush()
+        self.env["sale.order.line"].flush_model(
+            ["untaxed_amount_to_invoice", "price_total", "price_subtotal", "order_id"]
+        )
+        self.env["sale.order"].flush_model(["partner_id", "company_id", "state", "currency_rate"])
+        cr = self.env.cr
+        partner_ids = list(partner_ids)
+        cr.execute(
+            SQL(
+                """
+                SELECT items.partner_id,
+                       COALESCE(SUM(items.residual) FILTER (WHERE items.residual > 0), 0),
+                       COALESCE(-SUM(items.residual) FILTER (WHERE %(credit)s), 0),
+                       COALESCE(SUM(items.residual) FILTER (WHERE items.residual > 0 AND %(overdue)s), 0),
+                       MIN(items.due) FILTER (WHERE items.residual >= %(tolerance)s AND %(overdue)s)
+                  FROM (%(items)s) items
+              GROUP BY items.partner_id
+                """,
+                items=self._open_items_sql(company, partner_ids=partner_ids),
+                credit=self._unreconciled_credit_sql(company),
+                overdue=self._overdue_sql(),
+                tolerance=company.credit_overdue_tolerance,
+            )
+        )
+        for partner_id, receivable, credit, overdue, oldest_due in cr.fetchall():
+            result[partner_id].update(
+                receivable=float(receivable),
+                unreconciled_credit=float(credit),
+                overdue=float(overdue),
+                oldest_due=oldest_due,
+            )
+        cr.execute(
+            SQL(
+                """
+                SELECT move.commercial_partner_id, SUM(move.amount_total_signed)
+                  FROM account_move move
+                 WHERE move.company_id = %(company)s
+                   AND move.state = 'draft'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                   AND move.commercial_partner_id = ANY(%(partners)s)
+              GROUP BY move.commercial_partner_id
+                """,
+                company=company.id,
+                partners=partner_ids,
+            )
+        )
+        for partner_id, amount in cr.fetchall():
+            result[partner_id]["draft_invoices"] = float(amount or 0.0)
+        # Odoo's amount to invoice, taxes included, converted to the company currency.
+        cr.execute(
+            SQL(
+                """
+                SELECT partner.commercial_partner_id,
+                       SUM(sol.untaxed_amount_to_invoice
+                           * CASE WHEN sol.price_subtotal != 0 THEN sol.price_total / sol.price_subtotal
+                                  ELSE 1 END
+                           / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                  FROM sale_order_line sol
+                  JOIN sale_order so ON so.id = sol.order_id
+                  JOIN res_partner partner ON partner.id = so.partner_id
+                 WHERE so.company_id = %(company)s
+                   AND so.state = 'sale'
+                   AND sol.untaxed_amount_to_invoice != 0
+                   AND partner.commercial_partner_id = ANY(%(partners)s)
+              GROUP BY partner.commercial_partner_id
+                """,
+                company=company.id,
+                partners=partner_ids,
+            )
+        )
+        for partner_id, amount in cr.fetchall():
+            result[partner_id]["orders_to_invoice"] = company.currency_id.round(float(amount or 0.0))
+        return result
+
+    @api.model
+    def _active_customer_ids(self, company):
+        """Commercial partners with receivable lines, draft invoices or confirmed orders in ``company``."""
+        self._flush()
+        self.env["sale.order"].flush_model(["partner_id", "company_id", "state"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT lines.partner_id FROM (%(lines)s) lines
+                 UNION
+                SELECT DISTINCT move.commercial_partner_id
+                  FROM account_move move
+                 WHERE move.company_id = %(company)s
+                   AND move.state = 'draft'
+                   AND move.move_type IN ('out_invoice', 'out_refund')
+                 UNION
+                SELECT DISTINCT partner.commercial_partner_id
+                  FROM sale_order so
+                  JOIN res_partner partner ON partner.id = so.partner_id
+                 WHERE so.company_id = %(company)s
+                   AND so.state = 'sale'
+                """,
+                lines=self._receivable_lines_sql(company),
+                company=company.id,
+            )
+        )
+        return [partner_id for (partner_id,) in self.env.cr.fetchall() if partner_id]
+
+    # ------------------------------------------------------------------------------------------------
+    # Payment terms
+    # ------------------------------------------------------------------------------------------------
+    @api.model
+    def _payment_term_cap_applies(self, move):
+        """Whether the legal cap binds ``move``: a customer invoice of a French company to a French (or
+        country-less) business customer."""
+        customer = move.commercial_partner_id
+        country = move.company_id.account_fiscal_country_id or move.company_id.country_id
+        return (
+            move.move_type == "out_invoice"
+            and country.code == "FR"
+            and customer.credit_customer_type == "b2b"
+            and customer.country_id.code in (False, "FR")
+        )
+
+    @api.model
+    def _payment_term_cap(self, invoice_date, company):
+        """The latest due date the law accepts for an invoice of ``company`` issued on ``invoice_date``.
+
+        60 days from the invoice date, or "45 days end of month" by the method the company agrees with
+        its customers (Settings), whichever is later (Code de commerce L441-10 I).
+        """
+        return payment_terms.legal_due_date_cap(invoice_date, company.credit_payment_term_cap_method)
