@@ -4,7 +4,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-check_odoo
+ensure_odoo
 ensure_postgres
 
 DB=${DB:-credit_recovery_demo}
