@@ -84,6 +84,13 @@ class ResPartner(models.Model):
     credit_revenue = fields.Monetary(string="Revenue", currency_field="credit_financial_currency_id")
     credit_net_result = fields.Monetary(string="Net Result", currency_field="credit_financial_currency_id")
     credit_equity = fields.Monetary(string="Equity", currency_field="credit_financial_currency_id")
+    credit_financials_known = fields.Boolean(
+        string="Financial Figures Known",
+        compute="_compute_credit_financials_known",
+        store=True,
+        help="Revenue, net result, equity or the fiscal year end was entered: until then the figures are "
+        "unknown (shown empty, sorted last), not zero.",
+    )
     credit_fiscal_year_end = fields.Date(string="Fiscal Year End")
     credit_accounts_published = fields.Boolean(
         string="Accounts Published",
@@ -244,6 +251,16 @@ class ResPartner(models.Model):
         compute="_compute_credit_amounts",
         help="Open receivables / credit sales of the last 12 months x 365.",
     )
+    credit_dso_known = fields.Boolean(
+        string="DSO Known",
+        compute="_compute_credit_amounts",
+        help="The customer bought on credit over the last 12 months: without sales there is no DSO.",
+    )
+    credit_payment_history_known = fields.Boolean(
+        string="Payment History Known",
+        compute="_compute_credit_amounts",
+        help="An invoice was paid over the last 12 months: without one, days late are unknown.",
+    )
     credit_reminder_count = fields.Integer(
         string="Reminders (12 months)",
         compute="_compute_credit_amounts",
@@ -383,6 +400,8 @@ class ResPartner(models.Model):
             columns["credit_dso"].append(
                 max(receivable - unreconciled, 0.0) / sales * 365.0 if sales > 0 else 0.0
             )
+            columns["credit_dso_known"].append(sales > 0)
+            columns["credit_payment_history_known"].append(bool(paid))
             columns["credit_reminder_count"].append(values.get("reminders_12m", 0))
         partners._credit_fill_cache(columns)
 
@@ -497,6 +516,33 @@ class ResPartner(models.Model):
                         siren=partner.company_registry,
                     )
                 )
+
+    @api.depends("credit_revenue", "credit_net_result", "credit_equity", "credit_fiscal_year_end")
+    def _compute_credit_financials_known(self):
+        for partner in self:
+            partner.credit_financials_known = bool(
+                partner.credit_revenue
+                or partner.credit_net_result
+                or partner.credit_equity
+                or partner.credit_fiscal_year_end
+            )
+
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        """Unknown scores (0) and financial figures never entered sort last, not as zeros."""
+        if field_name == "credit_score":
+            return SQL(
+                "NULLIF(%s, 0) %s NULLS LAST",
+                self._field_to_sql(alias, field_name, query),
+                direction,
+            )
+        if field_name in ("credit_revenue", "credit_net_result", "credit_equity"):
+            return SQL(
+                "CASE WHEN %s THEN %s END %s NULLS LAST",
+                self._field_to_sql(alias, "credit_financials_known", query),
+                self._field_to_sql(alias, field_name, query),
+                direction,
+            )
+        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
 
     @api.constrains("credit_score")
     def _check_credit_score(self):
