@@ -59,14 +59,20 @@ class CreditRecoveryDashboard(models.TransientModel):
     # The client action (static/src/dashboard): one call returns everything it shows.
 
     @api.model
-    def get_dashboard_data(self, everyone=False):
+    def get_dashboard_data(self, everyone=None):
         """Today's dashboard of the current user (of every controller when ``everyone``), in one call.
+
+        ``everyone`` left to None: the team's work for Credit Managers, who validate it, the user's own for
+        the others.
 
         Tiles with their counts and amounts, the calls due with their script, the letters and formal notices
         to print, the notices to validate, the overdue trend over 12 months and the aged buckets of today.
         Nothing is stored: the dashboard is a new record read by the usual tile domains.
         """
         self.browse().check_access("read")  # a public method: the dashboard's own access rights first
+        is_manager = self.env.user.has_group("account_credit_recovery.group_credit_manager")
+        if everyone is None:
+            everyone = is_manager
         dashboard = self.new({"user_id": False} if everyone else {})
         company = dashboard.company_id
         currency = company.currency_id
@@ -89,7 +95,7 @@ class CreditRecoveryDashboard(models.TransientModel):
         return {
             "date": format_date(self.env, dashboard.date),
             "everyone": bool(everyone),
-            "is_manager": self.env.user.has_group("account_credit_recovery.group_credit_manager"),
+            "is_manager": is_manager,
             "currency": {
                 "symbol": currency.symbol,
                 "position": currency.position,

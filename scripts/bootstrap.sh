@@ -26,10 +26,10 @@ bootstrap_fail() {
     exit 2
 }
 
-# What the virtual environment was built from: rebuilt when a requirements file or ODOO_SRC changes.
+# What the virtual environment's packages were installed from: reinstalled when a requirements file
+# changes. Its Odoo stays the one it was built with (remove .venv/ to take another ODOO_SRC).
 bootstrap_stamp() {
-    cat "$REPO_DIR/requirements-odoo18-py311.txt" "$REPO_DIR/requirements-dev.txt" \
-        <(printf '%s %s\n' "$ODOO_SRC" "${ODOO_BRANCH:-18.0}") | md5sum | cut -d' ' -f1
+    cat "$REPO_DIR/requirements-odoo18-py311.txt" "$REPO_DIR/requirements-dev.txt" | md5sum | cut -d' ' -f1
 }
 
 bootstrap_debian() {

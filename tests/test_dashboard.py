@@ -81,8 +81,11 @@ class TestCreditRecoveryDashboardData(CreditRecoveryCommon):
             self.Dashboard.with_user(self.credit_controller).action_open_dashboard_tile("nothing")
         with self.assertRaises(AccessError):
             self.Dashboard.with_user(self.salesman).get_dashboard_data()
-        data = self.Dashboard.with_user(self.credit_manager).get_dashboard_data(everyone=True)
-        self.assertTrue(data["is_manager"])
+        # A Credit Manager validates the team's notices: the dashboard opens on every controller's work.
+        data = self.Dashboard.with_user(self.credit_manager).get_dashboard_data()
+        self.assertTrue(data["is_manager"] and data["everyone"])
+        self.assertEqual([notice["amount"] for notice in data["notices"]], [1200.0])
+        self.assertFalse(self.Dashboard.with_user(self.credit_controller).get_dashboard_data()["everyone"])
 
     @freeze_time("2025-06-02")
     def test_dashboard_queries(self):

@@ -22,6 +22,20 @@ class TestCreditRecoveryDashboardTour(CreditRecoveryTourCase):
         if not company:
             raise unittest.SkipTest("The tours of the controller's day run on the demo data.")
         cls.demo_company = company
+        # Printing a formal notice needs the official rates of today's semester: when the shipped table
+        # ends before it, the last published rates carry on (the rates themselves are tested elsewhere).
+        Rate = cls.env["credit.recovery.rate"]
+        today = fields.Date.context_today(Rate)
+        for kind in Rate._missing_kinds(today):
+            table_kind = Rate._table_kind(kind)
+            last = Rate.search([("kind", "=", table_kind)], order="date_start desc", limit=1)
+            Rate.create(
+                {
+                    "kind": table_kind,
+                    "date_start": today.replace(month=1 if today.month < 7 else 7, day=1),
+                    "rate": last.rate,
+                }
+            )
         Run = cls.env["credit.recovery.run"].with_company(company)
         run = Run._get_or_create(company, fields.Date.context_today(Run))
         run._apply(run._decide())

@@ -8,7 +8,7 @@ from .common import CreditRecoveryCommon
 @tagged("post_install", "-at_install")
 class TestLetterLayout(CreditRecoveryCommon):
     """Letters carry their letterhead and the legal mentions in the page itself (Debian's wkhtmltopdf prints
-    no report header or footer), the recipient in the envelope window and a page number."""
+    no report header or footer), and the recipient in the envelope window."""
 
     @classmethod
     def setUpClass(cls):
@@ -73,7 +73,6 @@ class TestLetterLayout(CreditRecoveryCommon):
         self.assertIn("SAS au capital de 50", foot)
         self.assertIn("RCS Paris 526 018 155", foot)
         self.assertIn("TVA intracommunautaire FR83526018155", foot)
-        self.assertIn("Page 1 / 1", foot)
 
     def test_formal_notice_layout_and_mentions(self):
         notice = self.letter.copy(

@@ -35,7 +35,8 @@ export class CreditRecoveryDashboard extends Component {
         this.actionService = useService("action");
         this.notification = useService("notification");
         this.icons = TILE_ICONS;
-        this.state = useState({ data: null, everyone: false, openScript: null });
+        // null: the server chooses (the team's work for Credit Managers, one's own for the others).
+        this.state = useState({ data: null, everyone: null, openScript: null });
         this.env.config.setDisplayName(this.props.action.name);
         onWillStart(() => this.load());
     }
@@ -44,6 +45,7 @@ export class CreditRecoveryDashboard extends Component {
         this.state.data = await this.orm.call(MODEL, "get_dashboard_data", [], {
             everyone: this.state.everyone,
         });
+        this.state.everyone = this.state.data.everyone;
     }
 
     formatAmount(value) {
@@ -140,6 +142,15 @@ export class CreditRecoveryDashboard extends Component {
                 value: point.value,
             };
         });
+    }
+
+    get trendFirst() {
+        return this.state.data.overdue_trend[0] || {};
+    }
+
+    get trendLast() {
+        const trend = this.state.data.overdue_trend;
+        return trend[trend.length - 1] || {};
     }
 
     get graph() {
