@@ -169,7 +169,8 @@ class CreditRecoveryDashboard(models.TransientModel):
             "disputes": "amount_disputed",
             "reconcile": "amount_residual",
         }
-        labels = dict(self._tile_labels())
+        # The tiles are named as their count fields (translated with the model's terms).
+        labels = {tile: self._fields[f"{tile}_count"]._description_string(self.env) for tile in TILES}
         tiles = []
         for tile in TILES:
             amount = None
@@ -191,18 +192,6 @@ class CreditRecoveryDashboard(models.TransientModel):
                     amount = abs(result[1] or 0.0)
             tiles.append({"key": tile, "label": labels[tile], "count": count, "amount": amount})
         return tiles
-
-    def _tile_labels(self):
-        return [
-            ("calls", self.env._("Calls Due")),
-            ("letters", self.env._("Letters to Print")),
-            ("to_validate", self.env._("Notices to Validate")),
-            ("promises", self.env._("Promises Due")),
-            ("plans", self.env._("Instalments Due")),
-            ("disputes", self.env._("Disputes Past Their Date")),
-            ("reviews", self.env._("Reviews Due")),
-            ("reconcile", self.env._("Items to Reconcile")),
-        ]
 
     # Actions
 

@@ -537,7 +537,7 @@ class ResPartner(models.Model):
             )
         if field_name in ("credit_revenue", "credit_net_result", "credit_equity"):
             return SQL(
-                "CASE WHEN %s THEN %s END %s NULLS LAST",
+                "CASE WHEN %s THEN COALESCE(%s, 0) END %s NULLS LAST",
                 self._field_to_sql(alias, "credit_financials_known", query),
                 self._field_to_sql(alias, field_name, query),
                 direction,

@@ -15,7 +15,7 @@ class TestLetterLayout(CreditRecoveryCommon):
         super().setUpClass()
         cls.company.write(
             {
-                "name": "Ateliers Dupont SAS",
+                "name": "Menuiserie Leroy SAS",
                 "street": "12 rue des Artisans",
                 "zip": "75011",
                 "city": "Paris",
@@ -62,7 +62,7 @@ class TestLetterLayout(CreditRecoveryCommon):
         # No header or footer left for wkhtmltopdf to drop: everything is in the page.
         self.assertFalse(root.xpath("//div[hasclass('header') or hasclass('footer')]"))
         sender = self._text(letter.xpath(".//div[@name='sender']")[0])
-        for expected in ("Ateliers Dupont SAS", "12 rue des Artisans", "75011 Paris", "+33 1 43 55 00 00"):
+        for expected in ("Menuiserie Leroy SAS", "12 rue des Artisans", "75011 Paris", "+33 1 43 55 00 00"):
             self.assertIn(expected, sender)
         self.assertIn("recouvrement@ateliers-dupont.example.com", sender)
         recipient = self._text(letter.xpath(".//div[@name='recipient']")[0])
@@ -85,4 +85,4 @@ class TestLetterLayout(CreditRecoveryCommon):
         # What is not filled in is left out, never printed empty.
         self.company.write({"credit_share_capital": 0.0, "credit_rcs_city": False, "vat": False})
         mentions = self.company.with_context(lang="en_US")._credit_letter_legal_mentions()
-        self.assertEqual(mentions, "Ateliers Dupont SAS - SAS - SIREN 526 018 155")
+        self.assertEqual(mentions, "Menuiserie Leroy SAS - SAS - SIREN 526 018 155")
