@@ -113,3 +113,27 @@ class TestCreditRecoveryDashboardData(CreditRecoveryCommon):
         data = dashboard.get_dashboard_data()
         self.assertEqual(len(data["calls"]), 6)
         self.assertEqual({tile["key"]: tile["amount"] for tile in data["tiles"]}["calls"], 1800.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCreditRecoveryDemoUsers(CreditRecoveryCommon):
+    """The demo speaks French: its two credit users land on the dashboard; the English customer stays English."""
+
+    def test_demo_users(self):
+        controller = self.env.ref(
+            "account_credit_recovery.user_credit_controller_demo", raise_if_not_found=False
+        )
+        if not controller:
+            self.skipTest("The demo users come with the demo data.")
+        manager = self.env.ref("account_credit_recovery.user_credit_manager_demo")
+        home = self.env.ref("account_credit_recovery.credit_recovery_dashboard_client_action")
+        for user, login in ((controller, "controleur"), (manager, "responsable")):
+            self.assertEqual((user.login, user.lang, user.action_id.id), (login, "fr_FR", home.id))
+        self.assertFalse(controller.has_group("account_credit_recovery.group_credit_manager"))
+        self.assertTrue(controller.has_group("account_credit_recovery.group_credit_controller"))
+        self.assertTrue(manager.has_group("account_credit_recovery.group_credit_manager"))
+        company = self.env.ref("account_credit_recovery.company_ateliers_dupont_demo")
+        bernard = self.env.ref("account_credit_recovery.partner_formal_notice_demo").with_company(company)
+        self.assertEqual(bernard.credit_controller_id, controller)
+        self.assertEqual(self.env.ref("account_credit_recovery.partner_english_demo").lang, "en_US")
+        self.assertIn("RCS Paris 526 018 155", company._credit_letter_legal_mentions())
