@@ -133,7 +133,10 @@ class TestCreditRecoveryDemoUsers(CreditRecoveryCommon):
         self.assertTrue(controller.has_group("account_credit_recovery.group_credit_controller"))
         self.assertTrue(manager.has_group("account_credit_recovery.group_credit_manager"))
         company = self.env.ref("account_credit_recovery.company_ateliers_dupont_demo")
-        bernard = self.env.ref("account_credit_recovery.partner_formal_notice_demo").with_company(company)
+        # sudo: the test user is not a user of the demo company, whose company-dependent fields are read.
+        bernard = (
+            self.env.ref("account_credit_recovery.partner_formal_notice_demo").sudo().with_company(company)
+        )
         self.assertEqual(bernard.credit_controller_id, controller)
         self.assertEqual(self.env.ref("account_credit_recovery.partner_english_demo").lang, "en_US")
         self.assertIn("RCS Paris 526 018 155", company._credit_letter_legal_mentions())
