@@ -30,6 +30,7 @@
         "data/product_data.xml",
         "data/ir_cron_data.xml",
         "data/res_company_credit_limit_data.xml",
+        "report/credit_recovery_letter_layout.xml",
         "report/credit_recovery_letter.xml",
         "report/credit_recovery_formal_notice_report.xml",
         "report/credit_recovery_plan_report.xml",
@@ -46,6 +47,7 @@
         "views/credit_recovery_rate_views.xml",
         "wizards/credit_recovery_penalty_invoice_wizard_views.xml",
         "views/res_company_views.xml",
+        "views/res_company_letterhead_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_order_views.xml",
@@ -87,8 +89,16 @@
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",
+        "demo/credit_recovery_users_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": [
+            "account_credit_recovery/static/src/scss/credit_recovery_letter.scss",
+        ],
+        "web.assets_backend": [
+            "account_credit_recovery/static/src/dashboard/*",
+            "account_credit_recovery/static/src/fields/*",
+        ],
         "web.assets_tests": [
             "account_credit_recovery/static/src/js/tours/*.js",
         ],

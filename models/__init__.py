@@ -57,3 +57,4 @@ from . import mail_template_portal
 from . import payment_transaction_portal
 from . import credit_recovery_book
 from . import credit_recovery_aged_balance_report
+from . import res_company_letterhead

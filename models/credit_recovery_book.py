@@ -537,7 +537,8 @@ class CreditRecoveryBook(models.AbstractModel):
     def _dso(self, company, date, partner_ids=None):
         """DSO at ``date``: the company's by both methods, each customer's by the countback method.
 
-        Returns {"countback": days, "simple": days, "partners": {partner_id: countback days}}.
+        Returns {"countback": days, "simple": days, "partners": {partner_id: countback days},
+        "with_sales": ids of the customers who bought on credit over the last 12 months (a DSO is known)}.
         """
         periods, sales, receivable = self._sales_and_receivables(
             company, date, COUNTBACK_MAX_MONTHS, partner_ids
@@ -563,6 +564,11 @@ class CreditRecoveryBook(models.AbstractModel):
                 sum(period[2] for period in periods[:DSO_MONTHS]),
             ),
             "partners": partners,
+            "with_sales": {
+                partner_id
+                for partner_id, months in sales.items()
+                if any(months.get(index) for index in range(min(DSO_MONTHS, len(periods))))
+            },
         }
 
     @api.model

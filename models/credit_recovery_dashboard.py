@@ -1,5 +1,11 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date
 
+from .credit_recovery_aged_balance import BUCKET_FIELDS
+
+# Rows of each list the dashboard client action shows (the tiles open the whole lists).
+DASHBOARD_LIMIT = 80
 TILES = (
     "calls",
     "letters",
@@ -49,6 +55,143 @@ class CreditRecoveryDashboard(models.TransientModel):
                 else:
                     count = self.env[model].search_count(domain)
                 dashboard[f"{tile}_count"] = count
+
+    # The client action (static/src/dashboard): one call returns everything it shows.
+
+    @api.model
+    def get_dashboard_data(self, everyone=None):
+        """Today's dashboard of the current user (of every controller when ``everyone``), in one call.
+
+        ``everyone`` left to None: the team's work for Credit Managers, who validate it, the user's own for
+        the others.
+
+        Tiles with their counts and amounts, the calls due with their script, the letters and formal notices
+        to print, the notices to validate, the overdue trend over 12 months and the aged buckets of today.
+        Nothing is stored: the dashboard is a new record read by the usual tile domains.
+        """
+        self.browse().check_access("read")  # a public method: the dashboard's own access rights first
+        is_manager = self.env.user.has_group("account_credit_recovery.group_credit_manager")
+        if everyone is None:
+            everyone = is_manager
+        dashboard = self.new({"user_id": False} if everyone else {})
+        company = dashboard.company_id
+        currency = company.currency_id
+        tiles = dashboard._dashboard_tiles()
+        Action = self.env["credit.recovery.action"]
+        calls = letters = notices = Action
+        if Action.has_access("read"):
+            _model, domain = dashboard._tile_domain("calls")
+            calls = Action.search(domain, order="date, id", limit=DASHBOARD_LIMIT)
+            _model, domain = dashboard._tile_domain("letters")
+            letters = Action.search(domain, order="date, id")
+            _model, domain = dashboard._tile_domain("to_validate")
+            notices = Action.search(domain, order="date, id", limit=DASHBOARD_LIMIT)
+        # One read per model for the three lists (the ORM prefetches partners and levels together).
+        (calls | letters | notices).partner_id.mapped("name")
+        wizard = self.env["credit.recovery.aged.balance.wizard"]
+        trend = wizard._compute_dso_series(dashboard.date, company)
+        buckets = wizard._compute_aged_balance(dashboard.date, company)
+        bucket_labels = wizard.new({"company_id": company.id})._bucket_labels()
+        return {
+            "date": format_date(self.env, dashboard.date),
+            "everyone": bool(everyone),
+            "is_manager": is_manager,
+            "currency": {
+                "symbol": currency.symbol,
+                "position": currency.position,
+                "digits": currency.decimal_places,
+            },
+            "tiles": tiles,
+            "calls": [
+                {
+                    "id": action.id,
+                    "partner_id": action.partner_id.id,
+                    "partner": action.partner_id.name,
+                    "phone": action.partner_id.phone or action.partner_id.mobile or "",
+                    "level": action.level_id.name,
+                    "date": format_date(self.env, action.date),
+                    "amount": action.amount_overdue,
+                    "script": action.level_id.call_script or "",
+                }
+                for action in calls
+            ],
+            "letters": [
+                {
+                    "id": action.id,
+                    "partner": action.partner_id.name,
+                    "level": action.level_id.name,
+                    "amount": action.amount_due,
+                    "formal_notice": action.channel == "registered_letter",
+                }
+                for action in letters
+            ],
+            "notices": [
+                {
+                    "id": action.id,
+                    "partner": action.partner_id.name,
+                    "level": action.level_id.name,
+                    "amount": action.amount_due,
+                    "channel": dict(Action._fields["channel"]._description_selection(self.env))[
+                        action.channel
+                    ],
+                }
+                for action in notices
+            ],
+            "overdue_trend": [
+                {
+                    "label": format_date(self.env, month["date"], date_format="MMM yy"),
+                    "value": month["overdue"],
+                }
+                for month in trend
+            ],
+            "aged_buckets": [
+                {"label": label, "value": currency.round(sum(row[key] for row in buckets))}
+                for key, label in zip(BUCKET_FIELDS, bucket_labels, strict=True)
+            ],
+        }
+
+    @api.model
+    def action_open_dashboard_tile(self, tile, everyone=False):
+        """The list behind a tile of the client action (see action_open_tile)."""
+        if tile not in TILES:
+            raise UserError(self.env._("Unknown tile: %(tile)s", tile=tile))
+        dashboard = self.new({"user_id": False} if everyone else {})
+        return dashboard.with_context(tile=tile).action_open_tile()
+
+    def _dashboard_tiles(self):
+        """[{key, label, count, amount}] of the tiles, one grouped read per tile (reviews have no amount)."""
+        self.ensure_one()
+        amounts = {
+            "calls": "amount_overdue",
+            "letters": "amount_due",
+            "to_validate": "amount_due",
+            "promises": "amount",
+            "disputes": "amount_disputed",
+            "reconcile": "amount_residual",
+        }
+        # The tiles are named as their count fields (translated with the model's terms).
+        labels = {tile: self._fields[f"{tile}_count"]._description_string(self.env) for tile in TILES}
+        tiles = []
+        for tile in TILES:
+            amount = None
+            model, domain = self._tile_domain(tile)
+            if not self.env[model].has_access("read"):
+                continue  # a tile of records the user does not read (invoicing users: the disputes only)
+            if tile == "plans":
+                plans = self._plans_due()
+                count = len(plans)
+                due = plans.instalment_ids.filtered(
+                    lambda instalment: instalment.date <= self.date and instalment.state != "paid"
+                )
+                amount = sum(due.mapped("amount"))
+            else:
+                aggregates = ["__count"] + ([f"{amounts[tile]}:sum"] if tile in amounts else [])
+                result = self.env[model]._read_group(domain, [], aggregates)[0]
+                count = result[0]
+                if tile in amounts:
+                    amount = abs(result[1] or 0.0)
+            tiles.append({"key": tile, "label": labels[tile], "count": count, "amount": amount})
+        return tiles
 
     # Actions
 
@@ -165,7 +308,8 @@ class CreditRecoveryDashboard(models.TransientModel):
         if tile == "letters":
             return "credit.recovery.action", company + user + [
                 ("channel", "in", ("letter", "registered_letter")),
-                ("state", "=", "draft"),
+                # Letters are done when decided, formal notices once validated: both wait for printing.
+                ("state", "in", ("draft", "done")),
                 ("printed", "=", False),
             ]
         if tile == "to_validate":

@@ -50,6 +50,10 @@ class CreditRecoveryDemo(models.AbstractModel):
         )
         ref = self.env.ref
         admin = ref("base.user_admin")
+        # The demo's Credit Controller follows the demo customers (admin when that user was removed).
+        controller = (
+            ref("account_credit_recovery.user_credit_controller_demo", raise_if_not_found=False) or admin
+        )
         company.partner_id.bank_ids = [
             Command.create({"acc_number": "FR76 3000 6000 0112 3456 7890 189", "company_id": company.id})
         ]
@@ -71,7 +75,7 @@ class CreditRecoveryDemo(models.AbstractModel):
         for partner in customers.values():
             partner.sudo().write(
                 {
-                    "credit_controller_id": admin.id,
+                    "credit_controller_id": controller.id,
                     "user_id": admin.id,
                     "credit_limit": 20000.0 if partner.is_company else 3000.0,
                 }
@@ -147,7 +151,7 @@ class CreditRecoveryDemo(models.AbstractModel):
                 "channel": "phone",
                 "state": "done",
                 "date": today - relativedelta(days=42),
-                "user_id": admin.id,
+                "user_id": controller.id,
                 "line_ids": [Command.set(late_line.ids)],
                 "amount_due": late.amount_residual,
                 "amount_overdue": late.amount_residual,
@@ -172,7 +176,7 @@ class CreditRecoveryDemo(models.AbstractModel):
                 "move_id": disputed.id,
                 "reason": "quantity",
                 "amount_disputed": 1560.0,
-                "owner_id": admin.id,
+                "owner_id": controller.id,
                 "expected_date": today + relativedelta(days=5),
                 "description": "Two doors invoiced, one delivered: the customer awaits a credit note.",
             }
@@ -205,6 +209,26 @@ class CreditRecoveryDemo(models.AbstractModel):
         bernard = customers["partner_formal_notice_demo"]
         notice = invoice(bernard, 7400.0, 66, 30)
         notice_line = notice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        # A sound claim: the signed order and the signed delivery note, so the notice can be validated.
+        env["credit.recovery.proof"].create(
+            [
+                {
+                    "name": "Bon de commande signé",
+                    "kind": "signed_order",
+                    "move_id": notice.id,
+                    "date": notice.invoice_date - relativedelta(days=10),
+                    "signatory_name": "Luc Bernard",
+                    "signatory_function": "Président",
+                    "can_bind": True,
+                },
+                {
+                    "name": "Bon de livraison signé",
+                    "kind": "delivery_note",
+                    "move_id": notice.id,
+                    "date": notice.invoice_date,
+                },
+            ]
+        )
         for delay in (7, 14, 21):
             level = by_delay[delay]
             env["credit.recovery.action"].create(
@@ -215,7 +239,7 @@ class CreditRecoveryDemo(models.AbstractModel):
                     "channel": level.channel,
                     "state": "done",
                     "date": notice.invoice_date_due + relativedelta(days=delay),
-                    "user_id": admin.id,
+                    "user_id": controller.id,
                     "line_ids": [Command.set(notice_line.ids)],
                     "amount_due": notice.amount_residual,
                     "amount_overdue": notice.amount_residual,

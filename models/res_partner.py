@@ -54,6 +54,7 @@ CREDIT_AMOUNT_KEYS = (
     "paid_invoices",
     "late_invoices",
     "dso",
+    "dso_known",
     "reminders_12m",
 )
 
@@ -83,6 +84,13 @@ class ResPartner(models.Model):
     credit_revenue = fields.Monetary(string="Revenue", currency_field="credit_financial_currency_id")
     credit_net_result = fields.Monetary(string="Net Result", currency_field="credit_financial_currency_id")
     credit_equity = fields.Monetary(string="Equity", currency_field="credit_financial_currency_id")
+    credit_financials_known = fields.Boolean(
+        string="Financial Figures Known",
+        compute="_compute_credit_financials_known",
+        store=True,
+        help="Revenue, net result, equity or the fiscal year end was entered: until then the figures are "
+        "unknown (shown empty, sorted last), not zero.",
+    )
     credit_fiscal_year_end = fields.Date(string="Fiscal Year End")
     credit_accounts_published = fields.Boolean(
         string="Accounts Published",
@@ -241,6 +249,16 @@ class ResPartner(models.Model):
         help="Days of sales outstanding by the countback method, as in the aged balance: the receivable is "
         "matched against the customer's sales of each month, newest first, until exhausted.",
     )
+    credit_dso_known = fields.Boolean(
+        string="DSO Known",
+        compute="_compute_credit_amounts",
+        help="The customer bought on credit over the last 12 months: without sales there is no DSO.",
+    )
+    credit_payment_history_known = fields.Boolean(
+        string="Payment History Known",
+        compute="_compute_credit_amounts",
+        help="An invoice was paid over the last 12 months: without one, days late are unknown.",
+    )
     credit_reminder_count = fields.Integer(
         string="Reminders (12 months)",
         compute="_compute_credit_amounts",
@@ -379,6 +397,8 @@ class ResPartner(models.Model):
             partner.credit_avg_days_late = values.get("avg_days_late", 0.0)
             partner.credit_late_invoice_ratio = 100.0 * values.get("late_invoices", 0) / paid if paid else 0.0
             partner.credit_dso = values.get("dso", 0.0)
+            partner.credit_dso_known = bool(values.get("dso_known"))
+            partner.credit_payment_history_known = bool(paid)
             partner.credit_reminder_count = values.get("reminders_12m", 0)
 
     @api.depends_context("company", "credit_recovery_date")
@@ -490,6 +510,33 @@ class ResPartner(models.Model):
                         siren=partner.company_registry,
                     )
                 )
+
+    @api.depends("credit_revenue", "credit_net_result", "credit_equity", "credit_fiscal_year_end")
+    def _compute_credit_financials_known(self):
+        for partner in self:
+            partner.credit_financials_known = bool(
+                partner.credit_revenue
+                or partner.credit_net_result
+                or partner.credit_equity
+                or partner.credit_fiscal_year_end
+            )
+
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        """Unknown scores (0) and financial figures never entered sort last, not as zeros."""
+        if field_name == "credit_score":
+            return SQL(
+                "NULLIF(%s, 0) %s NULLS LAST",
+                self._field_to_sql(alias, field_name, query),
+                direction,
+            )
+        if field_name in ("credit_revenue", "credit_net_result", "credit_equity"):
+            return SQL(
+                "CASE WHEN %s THEN COALESCE(%s, 0) END %s NULLS LAST",
+                self._field_to_sql(alias, "credit_financials_known", query),
+                self._field_to_sql(alias, field_name, query),
+                direction,
+            )
+        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
 
     @api.constrains("credit_score")
     def _check_credit_score(self):
@@ -720,8 +767,11 @@ class ResPartner(models.Model):
             result[partner_id].update(values)
         for partner_id, values in book._days_late(company, today, partner_ids)["partners"].items():
             result[partner_id].update(values)
-        for partner_id, days in book._dso(company, today, partner_ids)["partners"].items():
+        dso = book._dso(company, today, partner_ids)
+        for partner_id, days in dso["partners"].items():
             result[partner_id]["dso"] = days
+        for partner_id in dso["with_sales"]:
+            result[partner_id]["dso_known"] = True
         # Reminders carried out over the last 12 months.
         reminders = (
             self.env["credit.recovery.action"]

@@ -6,11 +6,22 @@ set -euo pipefail
 MODULE=account_credit_recovery
 PYTHON=${PYTHON:-python3}
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# ensure_odoo and the virtual environment's installation.
+source "$REPO_DIR/scripts/bootstrap.sh"
+# Unset: Odoo's official source; set empty: never install anything.
+ODOO_SRC=${ODOO_SRC-$ODOO_SRC_DEFAULT}
 
+# Use $PYTHON, or the project's .venv when $PYTHON cannot import Odoo 18 and the .venv can; never installs.
 check_odoo() {
-    if ! "$PYTHON" -c "import odoo, sys; sys.exit(0 if odoo.release.version_info[0] == 18 else 1)" 2>/dev/null; then
+    VENV=${VENV:-$REPO_DIR/.venv}
+    if imports_odoo18 "$PYTHON"; then
+        export PYTHON
+    elif [ -x "$VENV/bin/python" ] && imports_odoo18 "$VENV/bin/python"; then
+        PYTHON="$VENV/bin/python"
+        export PYTHON
+    else
         echo "ERROR: '$PYTHON' cannot import Odoo 18.0." >&2
-        echo "Install Odoo 18.0 from source into $PYTHON (see README.md, Prerequisites), then run this again." >&2
+        echo "Run make demo or make test with ODOO_SRC set (see README.md) to install it into $VENV." >&2
         exit 2
     fi
 }
@@ -32,7 +43,14 @@ addons_dir() {
 
 odoo_addons_path() {
     local odoo_root
-    odoo_root=$("$PYTHON" -c "import odoo.addons, os; print(','.join(os.path.abspath(p) for p in odoo.addons.__path__))")
+    # odoo/addons, and the source tree's addons/ folder when it holds modules (Odoo's git layout).
+    odoo_root=$("$PYTHON" -c "
+import glob, os, odoo.addons
+paths = [os.path.abspath(p) for p in odoo.addons.__path__]
+tree_addons = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__))), 'addons')
+if glob.glob(os.path.join(tree_addons, '*', '__manifest__.py')) and tree_addons not in paths:
+    paths.append(tree_addons)
+print(','.join(paths))")
     printf '%s,%s' "$odoo_root" "$(addons_dir)"
 }
 

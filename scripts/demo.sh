@@ -4,7 +4,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-check_odoo
+ensure_odoo
 ensure_postgres
 
 DB=${DB:-credit_recovery_demo}
@@ -66,11 +66,19 @@ mkdir -p "$OUTPUT"
 "$PYTHON" "$REPO_DIR/scripts/demo_run.py" --database "$DB" --addons-path "$ADDONS_PATH" \
     --output "$OUTPUT" --base-url "http://127.0.0.1:$PORT"
 
+logins() {
+    echo "   Logins (French; each opens on the credit controller's day):"
+    echo "     controleur / controleur    Camille Laurent, Credit Controller (follows the demo customers)"
+    echo "     responsable / responsable  Sophie Marchand, Credit Manager (validates the formal notices)"
+    echo "     admin / admin              administrator"
+}
 if [ "$SERVE" = "0" ]; then
     echo "== Done (SERVE=0). To browse it: make demo, or"
     echo "   $PYTHON -m odoo --addons-path=$ADDONS_PATH -d $DB --db-filter='^$DB\$' --http-port=$PORT"
-    echo "   then http://localhost:$PORT (login admin / admin)"
+    echo "   then http://localhost:$PORT"
+    logins
     exit 0
 fi
-echo "== Odoo serves http://localhost:$PORT (database $DB, login admin / admin). Ctrl-C to stop."
+echo "== Odoo serves http://localhost:$PORT/odoo/credit-recovery (database $DB). Ctrl-C to stop."
+logins
 tail -n 0 -f --pid="$SERVER" "$WORK/server.log"

@@ -77,9 +77,14 @@ def main():
 
 
 def prepare_login(env, company):
-    """admin / admin, opening on the demo company."""
+    """admin / admin, opening on the demo company, in French as the demo's credit users."""
     env.ref("base.user_admin").write(
-        {"password": "admin", "company_ids": [Command.link(company.id)], "company_id": company.id}
+        {
+            "password": "admin",
+            "company_ids": [Command.link(company.id)],
+            "company_id": company.id,
+            "lang": "fr_FR",
+        }
     )
 
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-check_odoo
+ensure_odoo
 ensure_postgres
 
 DB=${TEST_DB:-acr_test_$(date +%Y%m%d%H%M%S)_$$}

@@ -25,3 +25,6 @@ from . import test_portal_actions
 from . import test_portal_security
 from . import test_portal_tour
 from . import test_receivable_book
+from . import test_dashboard
+from . import test_letter_layout
+from . import test_unknown_figures
