@@ -142,6 +142,18 @@ class CreditRecoveryPlan(models.Model):
             )
         return True
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed(self):
+        signed = self.filtered(lambda plan: plan.state in ("running", "done", "forfeited"))
+        if signed:
+            raise UserError(
+                self.env._(
+                    "%(plans)s were signed by the customer: a signed payment plan is kept (it interrupts "
+                    "prescription); cancel it instead.",
+                    plans=", ".join(signed.mapped("name")),
+                )
+            )
+
     def action_cancel(self):
         self.filtered(lambda plan: plan.state in ("draft", "running")).write({"state": "cancel"})
         return True

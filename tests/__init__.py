@@ -16,3 +16,8 @@ from . import test_formal_notice
 from . import test_prescription
 from . import test_effectiveness
 from . import test_letter_penalties
+from . import test_gates_deposit
+from . import test_gates_credit_file
+from . import test_gates_formal_notice
+from . import test_gates_records
+from . import test_gates_http
