@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import interest
 
@@ -66,37 +66,6 @@ class CreditRecoveryRate(models.Model):
                         rate=rate.rate,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._check_edit_rights()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._check_edit_rights()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_check_rights(self):
-        self._check_edit_rights()
-
-    def _check_edit_rights(self):
-        """The official rates serve every company: their Credit Managers in all of them, or the accounting
-        administrator, edit them."""
-        user = self.env.user
-        if self.env.su or user.has_group("account.group_account_manager"):
-            return
-        # sudo: the companies the user is not in are those they cannot read.
-        elsewhere = (
-            self.env["res.company"].sudo().search_count([("id", "not in", user.company_ids.ids)], limit=1)
-        )
-        if elsewhere or not user.has_group("account_credit_recovery.group_credit_manager"):
-            raise AccessError(
-                self.env._(
-                    "The official rates serve every company: only the accounting administrator or a Credit "
-                    "Manager of all the companies edits them."
-                )
-            )
 
     # ------------------------------------------------------------------------------------------------
     # Public API

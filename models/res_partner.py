@@ -205,6 +205,8 @@ class ResPartner(models.Model):
     credit_hold_reason = fields.Char(
         string="Credit Hold Reason", company_dependent=True, groups="base.group_user", tracking=True
     )
+    # Odoo's credit limit: every change is tracked in the chatter, with who and when.
+    credit_limit = fields.Float(tracking=True)
     credit_recovery_action_ids = fields.One2many(
         "credit.recovery.action",
         "partner_id",
@@ -412,9 +414,9 @@ class ResPartner(models.Model):
         amounts = partners._credit_read_amounts()
         today = self._credit_today()
         use_limit = self.env.company.account_use_credit_limit
-        # Not fetch(["credit_limit"]): the field has groups that salespeople, who read the page, lack.
+        # sudo: Odoo's credit limit has groups that salespeople, who read the page, lack.
         limits = {
-            commercial.id: commercial.credit_limit if use_limit else 0.0
+            commercial.id: commercial.sudo().credit_limit if use_limit else 0.0
             for commercial in partners.commercial_partner_id
         }
         columns = defaultdict(list)
@@ -503,7 +505,7 @@ class ResPartner(models.Model):
                         "%(customer)s is over its credit limit: exposure %(exposure)s for a limit of %(limit)s.",
                         customer=commercial.name,
                         exposure=commercial._credit_format(commercial.credit_exposure),
-                        limit=commercial._credit_format(commercial.credit_limit),
+                        limit=commercial._credit_format(commercial.sudo().credit_limit),
                     )
                 )
             if commercial.credit_overdue_amount > self.env.company.credit_overdue_tolerance:
@@ -571,6 +573,18 @@ class ResPartner(models.Model):
                         "not %(score)s.",
                         partner=partner.display_name,
                         score=partner.credit_score,
+                    )
+                )
+
+    @api.constrains("credit_deposit_percent")
+    def _check_credit_deposit_percent(self):
+        for partner in self:
+            if not 0.0 <= partner.credit_deposit_percent <= 100.0:
+                raise ValidationError(
+                    self.env._(
+                        "The deposit of %(partner)s is a percentage between 0 and 100, not %(percent)s.",
+                        partner=partner.display_name,
+                        percent=partner.credit_deposit_percent,
                     )
                 )
 

@@ -21,3 +21,4 @@ from . import test_gates_credit_file
 from . import test_gates_formal_notice
 from . import test_gates_records
 from . import test_gates_http
+from . import test_gates_settings

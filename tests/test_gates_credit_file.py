@@ -61,6 +61,7 @@ class TestGatesCreditFile(CreditRecoveryCommon):
             cls.env,
             login="portal_customer",
             groups="base.group_portal",
+            name=cls.customer.name,
             partner_id=cls.customer.id,
             company_id=cls.company.id,
             company_ids=[cls.company.id],
@@ -115,7 +116,6 @@ class TestGatesCreditFile(CreditRecoveryCommon):
         customer = self._open_form(self.customer, self.salesman)
         self.assertEqual(customer["credit_risk_level"], "critical")
         self.assertNotIn("credit_limit", customer)  # Odoo's limit is for invoicing users
-        self.assertNotIn("credit_limit_usage", customer)
         order = self._open_form(self.order, self.salesman)
         self.assertIn("would exceed its credit limit", order["credit_hold_message"])
         invoice = self._open_form(self.invoice, self.invoicing_user)
@@ -129,4 +129,4 @@ class TestGatesCreditFile(CreditRecoveryCommon):
         controller = self._open_form(self.customer, self.credit_controller)
         self.assertEqual(controller["credit_score"], 3.5)
         self.assertEqual(controller["credit_limit"], 500.0)
-        self.assertTrue(controller["credit_over_limit"])
+        self.assertEqual(controller["credit_available"], -700.0)

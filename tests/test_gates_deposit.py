@@ -178,6 +178,11 @@ class TestGatesDeposit(CreditRecoveryCommon):
         self.assertEqual(order.credit_hold_approved_currency_id, self.currency)
         self.assertAlmostEqual(order.credit_hold_approved_company_amount, 1200.0)
         self.assertFalse(order.credit_hold_message)
+        # The customer is shared between companies: its chatter tells who approved, not the figures.
+        note = self.customer.message_ids[0].body
+        self.assertIn("Parent company guarantee.", note)
+        self.assertNotIn("€", note)
+        self.assertNotIn("credit limit", note)
 
         # Another customer on the approved order: the approval is void, also once the customer is back.
         other = self.env["res.partner"].create({"name": "Garage Lemoine", "is_company": True})
@@ -228,6 +233,7 @@ class TestGatesDeposit(CreditRecoveryCommon):
             self.env,
             login="portal_liquidated",
             groups="base.group_portal",
+            name=self.liquidated.name,
             partner_id=self.liquidated.id,
             company_id=self.company.id,
             company_ids=[self.company.id],

@@ -25,6 +25,7 @@ class TestGatesHttp(CreditRecoveryCommon, HttpCase):
             cls.env,
             login="portal_rpc",
             groups="base.group_portal",
+            name=cls.customer.name,
             partner_id=cls.customer.id,
             company_id=cls.company.id,
             company_ids=[cls.company.id],
