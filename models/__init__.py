@@ -37,3 +37,4 @@ from . import res_partner_collective_proceeding
 from . import credit_recovery_effectiveness
 from . import account_move_line
 from . import credit_recovery_action_gates  # after credit_recovery_action_formal_notice: gates its methods
+from . import payment_transaction

@@ -199,14 +199,10 @@ class ResPartner(models.Model):
         help="The daily run leaves the customer alone until then.",
         groups="base.group_user",
     )
-    credit_on_hold = fields.Boolean(
-        string="On Credit Hold", company_dependent=True, groups="base.group_user", tracking=True
-    )
+    credit_on_hold = fields.Boolean(string="On Credit Hold", company_dependent=True, groups="base.group_user")
     credit_hold_reason = fields.Char(
-        string="Credit Hold Reason", company_dependent=True, groups="base.group_user", tracking=True
+        string="Credit Hold Reason", company_dependent=True, groups="base.group_user"
     )
-    # Odoo's credit limit: every change is tracked in the chatter, with who and when.
-    credit_limit = fields.Float(tracking=True)
     credit_recovery_action_ids = fields.One2many(
         "credit.recovery.action",
         "partner_id",

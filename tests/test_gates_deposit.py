@@ -255,3 +255,44 @@ class TestGatesDeposit(CreditRecoveryCommon):
         for message in order.message_ids.filtered(lambda message: not message.subtype_id.internal):
             for word in ("liquidation", "collective", "critical", "limit", "exposure"):
                 self.assertNotIn(word, message.body or "")
+
+    @freeze_time("2026-03-15")
+    def test_held_quotation_paid_in_part_online_stays_a_quotation(self):
+        order = self._order(self.liquidated, require_payment=True, prepayment_percent=0.3)
+        provider = self.env["payment.provider"].create(
+            {"name": "Test Provider", "code": "none", "state": "test", "company_id": self.company.id}
+        )
+        transaction = self.env["payment.transaction"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
+                "reference": "TX-HELD-1",
+                "amount": 360.0,
+                "currency_id": order.currency_id.id,
+                "partner_id": self.liquidated.id,
+                "sale_order_ids": [Command.set(order.ids)],
+            }
+        )
+        transaction.state = "done"
+        self.assertTrue(order._is_confirmation_amount_reached())
+        # What the payment's post-processing does: no order confirmed, no confirmation e-mail.
+        self.assertFalse(transaction._check_amount_and_confirm_order())
+        self.assertIn(order.state, ("draft", "sent"))
+        self.assertEqual(
+            order.activity_ids.filtered(lambda activity: activity.user_id == self.credit_manager).summary,
+            order._credit_approval_summary(),
+        )
+
+    @freeze_time("2026-03-15")
+    def test_deposit_lift_is_tracked(self):
+        order = self._prepaid_order()
+        order.with_context(tracking_disable=False, mail_notrack=False).with_user(
+            self.credit_manager
+        )._credit_lift_deposit("Bank guarantee received.")
+        self.env.flush_all()
+        values = order.message_ids.tracking_value_ids
+        lifted = values.filtered(lambda value: value.field_id.name == "credit_deposit_lifted")
+        self.assertEqual((lifted.old_value_integer, lifted.new_value_integer), (0, 1))
+        self.assertEqual(lifted.mail_message_id.author_id, self.credit_manager.partner_id)
+        reason = values.filtered(lambda value: value.field_id.name == "credit_deposit_lift_reason")
+        self.assertEqual(reason.new_value_char, "Bank guarantee received.")

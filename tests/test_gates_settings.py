@@ -131,19 +131,3 @@ class TestGatesSettings(CreditRecoveryCommon):
         self.assertFalse(Schedule.search([("id", "=", schedule.id)]))
         Line = self.env["credit.recovery.deposit.schedule.line"].with_user(other_user)
         self.assertEqual(Line.search_count([("schedule_id", "=", schedule.id)]), 0)
-
-    def test_audit_trail(self):
-        tracked = self.customer.with_context(tracking_disable=False, mail_notrack=False)
-        tracked.with_user(self.credit_manager).write(
-            {"credit_limit": 5000.0, "credit_on_hold": True, "credit_hold_reason": "Cheque refused."}
-        )
-        self.env.flush_all()
-        values = self.customer.message_ids.tracking_value_ids
-        limit = values.filtered(lambda value: value.field_id.name == "credit_limit")
-        self.assertEqual((limit.old_value_float, limit.new_value_float), (0.0, 5000.0))
-        self.assertEqual(limit.mail_message_id.author_id, self.credit_manager.partner_id)
-        self.assertTrue(values.filtered(lambda value: value.field_id.name == "credit_on_hold"))
-        self.assertEqual(
-            values.filtered(lambda value: value.field_id.name == "credit_hold_reason").new_value_char,
-            "Cheque refused.",
-        )
