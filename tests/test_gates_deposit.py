@@ -282,17 +282,3 @@ class TestGatesDeposit(CreditRecoveryCommon):
             order.activity_ids.filtered(lambda activity: activity.user_id == self.credit_manager).summary,
             order._credit_approval_summary(),
         )
-
-    @freeze_time("2026-03-15")
-    def test_deposit_lift_is_tracked(self):
-        order = self._prepaid_order()
-        order.with_context(tracking_disable=False, mail_notrack=False).with_user(
-            self.credit_manager
-        )._credit_lift_deposit("Bank guarantee received.")
-        self.env.flush_all()
-        values = order.message_ids.tracking_value_ids
-        lifted = values.filtered(lambda value: value.field_id.name == "credit_deposit_lifted")
-        self.assertEqual((lifted.old_value_integer, lifted.new_value_integer), (0, 1))
-        self.assertEqual(lifted.mail_message_id.author_id, self.credit_manager.partner_id)
-        reason = values.filtered(lambda value: value.field_id.name == "credit_deposit_lift_reason")
-        self.assertEqual(reason.new_value_char, "Bank guarantee received.")
