@@ -52,13 +52,21 @@ class AccountMove(models.Model):
     credit_presend_status = fields.Selection(
         PRESEND_STATUSES, string="Pre-send Check", compute="_compute_credit_presend_status"
     )
-    credit_presend_issues = fields.Text(string="Pre-send Issues", compute="_compute_credit_presend_status")
-    credit_presend_override = fields.Boolean(string="Pre-send Check Overridden", copy=False, tracking=True)
-    credit_presend_override_reason = fields.Char(string="Override Reason", copy=False)
-    credit_presend_override_user_id = fields.Many2one(
-        "res.users", string="Overridden By", copy=False, ondelete="set null"
+    credit_presend_issues = fields.Text(
+        string="Pre-send Issues", compute="_compute_credit_presend_status", groups="base.group_user"
     )
-    credit_presend_override_date = fields.Datetime(string="Overridden On", copy=False)
+    credit_presend_override = fields.Boolean(
+        string="Pre-send Check Overridden", copy=False, tracking=True, groups="base.group_user"
+    )
+    credit_presend_override_reason = fields.Char(
+        string="Override Reason", copy=False, groups="base.group_user", tracking=True
+    )
+    credit_presend_override_user_id = fields.Many2one(
+        "res.users", string="Overridden By", copy=False, ondelete="set null", groups="base.group_user"
+    )
+    credit_presend_override_date = fields.Datetime(
+        string="Overridden On", copy=False, groups="base.group_user"
+    )
     # "Bon à payer": the customer confirmed it received and approved the invoice before its due date.
     credit_bap_state = fields.Selection(
         BAP_STATES, string="Bon à Payer", copy=False, tracking=True, index="btree_not_null"

@@ -18,9 +18,9 @@ class CreditRecoveryDepositSchedule(models.Model):
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
         "res.company",
+        required=True,
         ondelete="cascade",
         default=lambda self: self.env.company,
-        help="Leave empty to share the schedule between companies.",
     )
     line_ids = fields.One2many(
         "credit.recovery.deposit.schedule.line", "schedule_id", string="Payments", copy=True
@@ -67,6 +67,7 @@ class CreditRecoveryDepositScheduleLine(models.Model):
     schedule_id = fields.Many2one(
         "credit.recovery.deposit.schedule", required=True, ondelete="cascade", index=True
     )
+    company_id = fields.Many2one(related="schedule_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     milestone = fields.Selection(MILESTONES, required=True, default="order")
     percent = fields.Float(string="Percentage", digits=(5, 2), required=True)

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CreditRecoveryPenaltyLine(models.Model):
@@ -49,3 +50,13 @@ class CreditRecoveryPenaltyLine(models.Model):
     currency_id = fields.Many2one(related="penalty_move_line_id.currency_id", store=True)
     amount = fields.Monetary(currency_field="currency_id")
     state = fields.Selection(related="penalty_move_id.state", string="Penalty Invoice Status")
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_posted(self):
+        if any(line.penalty_move_id.state == "posted" for line in self):
+            raise UserError(
+                self.env._(
+                    "These penalties were billed on a posted invoice: they are freed only by cancelling or "
+                    "crediting that invoice, never by deleting what it billed."
+                )
+            )

@@ -85,6 +85,29 @@ class CreditRecoveryPlan(models.Model):
                     )
                 )
 
+    @api.constrains("line_ids", "partner_id", "company_id")
+    def _check_line_ids(self):
+        for plan in self:
+            customer = plan.partner_id.commercial_partner_id
+            foreign = plan.line_ids.filtered(
+                lambda line, plan=plan, customer=customer: (
+                    line.company_id != plan.company_id
+                    or line.partner_id.commercial_partner_id != customer
+                    or line.currency_id != plan.currency_id
+                )
+            )
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "A payment plan of %(customer)s settles its debts in %(currency)s in %(company)s only, not "
+                        "%(items)s.",
+                        customer=customer.name,
+                        currency=plan.currency_id.name,
+                        company=plan.company_id.name,
+                        items=", ".join(foreign.mapped("move_id.name")),
+                    )
+                )
+
     def action_generate_instalments(self):
         """Split the debt: a first payment now, the rest in equal parts at the chosen interval."""
         for plan in self:
@@ -142,6 +165,18 @@ class CreditRecoveryPlan(models.Model):
             )
         return True
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_signed(self):
+        signed = self.filtered(lambda plan: plan.state in ("running", "done", "forfeited"))
+        if signed:
+            raise UserError(
+                self.env._(
+                    "%(plans)s were signed by the customer: a signed payment plan is kept (it interrupts "
+                    "prescription); cancel it instead.",
+                    plans=", ".join(signed.mapped("name")),
+                )
+            )
+
     def action_cancel(self):
         self.filtered(lambda plan: plan.state in ("draft", "running")).write({"state": "cancel"})
         return True
@@ -191,6 +226,17 @@ class CreditRecoveryPlanInstalment(models.Model):
     state = fields.Selection(
         [("due", "To Pay"), ("paid", "Paid"), ("missed", "Missed")], compute="_compute_state"
     )
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for instalment in self:
+            if instalment.currency_id.compare_amounts(instalment.amount, 0.0) <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "An instalment of %(plan)s is an amount to pay, above zero.",
+                        plan=instalment.plan_id.name,
+                    )
+                )
 
     @api.depends("plan_id.amount_paid", "date", "amount")
     @api.depends_context("credit_recovery_date")

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 PROOF_KINDS = [
     ("signed_order", "Signed Order"),
@@ -64,6 +64,7 @@ class CreditRecoveryProof(models.Model):
         ondelete="restrict",
     )
     note = fields.Text(string="Notes")
+    active = fields.Boolean(default=True, help="Archive a proof to hide it; evidence is never deleted.")
 
     @api.depends("attachment_id.datas")
     def _compute_file(self):
@@ -109,6 +110,33 @@ class CreditRecoveryProof(models.Model):
                             document=document.display_name,
                         )
                     )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_evidence(self):
+        """Proofs of invoices a formal notice, a reminder or a litigation case relied on are evidence."""
+        moves = self.move_id | self.sale_order_id.invoice_ids
+        if not moves:
+            return
+        # sudo: the evidence is kept whoever deletes it, even a user who may not read the actions or cases.
+        covered = (
+            self.env["credit.recovery.action"]
+            .sudo()
+            .search([("state", "=", "done"), ("line_ids.move_id", "in", moves.ids)])
+            .line_ids.move_id
+            | self.env["credit.recovery.case"]
+            .sudo()
+            .search([("state", "!=", "draft"), ("move_ids", "in", moves.ids)])
+            .move_ids
+        )
+        evidence = self.filtered(lambda proof: (proof.move_id | proof.sale_order_id.invoice_ids) & covered)
+        if evidence:
+            raise UserError(
+                self.env._(
+                    "%(proofs)s support invoices already claimed in a recovery action or a litigation case: "
+                    "archive them instead of deleting them.",
+                    proofs=", ".join(evidence.mapped("name")),
+                )
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import interest
 
@@ -53,6 +53,19 @@ class CreditRecoveryRate(models.Model):
     def _compute_semester(self):
         for rate in self:
             rate.semester = interest.semester_name(rate.date_start) if rate.date_start else False
+
+    @api.constrains("rate")
+    def _check_rate(self):
+        for rate in self:
+            # The ECB rate has never gone below -1 %, legal rates never above 15 %: a typo, not a rate.
+            if not -1.0 <= rate.rate <= 30.0:
+                raise ValidationError(
+                    self.env._(
+                        "%(rate)s %% is not an official rate: enter it as a percentage a year, between -1 and "
+                        "30.",
+                        rate=rate.rate,
+                    )
+                )
 
     # ------------------------------------------------------------------------------------------------
     # Public API

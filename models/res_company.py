@@ -128,12 +128,51 @@ class ResCompany(models.Model):
         if (
             not self.env.su
             and vals
-            and all(key.startswith("credit_") for key in vals)
+            and set(vals) <= self._credit_manager_settings()
             and self.env.user.has_group("account_credit_recovery.group_credit_manager")
             and self <= self.env.user.company_ids
         ):
             return super(ResCompany, self.sudo()).write(vals)
         return super().write(vals)
+
+    @api.model
+    def _credit_manager_settings(self):
+        """The company fields a Credit Manager writes: the stored credit settings, nothing computed."""
+        return {
+            name
+            for name, field in self._fields.items()
+            if name.startswith("credit_") and field.store and not field.compute and not field.related
+        }
+
+    @api.constrains(lambda self: self._credit_link_fields())
+    def _check_credit_links(self):
+        """The accounts, journals and policies of the credit settings belong to the company."""
+        for company in self:
+            for name in self._credit_link_fields():
+                record = company[name]
+                if not record:
+                    continue
+                owners = record.company_ids if record._name == "account.account" else record.company_id
+                if company not in owners:
+                    raise ValidationError(
+                        self.env._(
+                            "%(setting)s of %(company)s must belong to %(company)s, not %(record)s.",
+                            setting=self._fields[name]._description_string(self.env),
+                            company=company.name,
+                            record=record.display_name,
+                        )
+                    )
+
+    @api.model
+    def _credit_link_fields(self):
+        return [
+            name
+            for name, field in self._fields.items()
+            if name.startswith("credit_")
+            and field.type == "many2one"
+            and field.comodel_name in ("account.account", "account.journal", "credit.recovery.policy")
+            and field.store
+        ]
 
     def action_credit_open_rules(self):
         """Open the current company's credit rules (Configuration > Credit Rules)."""

@@ -81,9 +81,15 @@ class ResPartner(models.Model):
         default=lambda self: self.env.ref("base.EUR", raise_if_not_found=False),
         ondelete="restrict",
     )
-    credit_revenue = fields.Monetary(string="Revenue", currency_field="credit_financial_currency_id")
-    credit_net_result = fields.Monetary(string="Net Result", currency_field="credit_financial_currency_id")
-    credit_equity = fields.Monetary(string="Equity", currency_field="credit_financial_currency_id")
+    credit_revenue = fields.Monetary(
+        string="Revenue", currency_field="credit_financial_currency_id", groups="base.group_user"
+    )
+    credit_net_result = fields.Monetary(
+        string="Net Result", currency_field="credit_financial_currency_id", groups="base.group_user"
+    )
+    credit_equity = fields.Monetary(
+        string="Equity", currency_field="credit_financial_currency_id", groups="base.group_user"
+    )
     credit_financials_known = fields.Boolean(
         string="Financial Figures Known",
         compute="_compute_credit_financials_known",
@@ -113,29 +119,37 @@ class ResPartner(models.Model):
         digits=(4, 1),
         tracking=True,
         help="Score out of 20 on the AFDCC scale, as obtained from its source (0 = not known).",
+        groups="base.group_user",
     )
-    credit_score_source = fields.Char(string="Score Source")
-    credit_score_date = fields.Date(string="Score Date")
+    credit_score_source = fields.Char(string="Score Source", groups="base.group_user")
+    credit_score_date = fields.Date(string="Score Date", groups="base.group_user")
     credit_score_age_days = fields.Integer(
-        string="Score Age (days)", compute="_compute_credit_score_age_days"
+        string="Score Age (days)", compute="_compute_credit_score_age_days", groups="base.group_user"
     )
-    credit_external_rating = fields.Char(string="External Rating", help="Any other rating, with its scale.")
+    credit_external_rating = fields.Char(
+        string="External Rating", help="Any other rating, with its scale.", groups="base.group_user"
+    )
     # Credit insurance.
-    credit_insurer_id = fields.Many2one("res.partner", ondelete="restrict")
+    credit_insurer_id = fields.Many2one("res.partner", ondelete="restrict", groups="base.group_user")
     credit_insured_amount = fields.Monetary(
-        string="Insured Amount", currency_field="credit_financial_currency_id"
+        string="Insured Amount", currency_field="credit_financial_currency_id", groups="base.group_user"
     )
-    credit_insurance_expiry = fields.Date(string="Insurance Expiry")
+    credit_insurance_expiry = fields.Date(string="Insurance Expiry", groups="base.group_user")
     # Warning signs.
-    credit_ws_refuses_deposit = fields.Boolean(string="Refuses to pay a deposit")
-    credit_ws_unpublished_accounts = fields.Boolean(string="Does not publish its accounts")
-    credit_ws_management_change = fields.Boolean(string="Change of management")
-    credit_ws_sector_difficulty = fields.Boolean(string="Sector in difficulty")
-    credit_ws_late_payer = fields.Boolean(string="Known late payer")
-    credit_ws_large_order = fields.Boolean(string="Order unusually large")
-    credit_warning_notes = fields.Text(string="Warning Notes")
+    credit_ws_refuses_deposit = fields.Boolean(string="Refuses to pay a deposit", groups="base.group_user")
+    credit_ws_unpublished_accounts = fields.Boolean(
+        string="Does not publish its accounts", groups="base.group_user"
+    )
+    credit_ws_management_change = fields.Boolean(string="Change of management", groups="base.group_user")
+    credit_ws_sector_difficulty = fields.Boolean(string="Sector in difficulty", groups="base.group_user")
+    credit_ws_late_payer = fields.Boolean(string="Known late payer", groups="base.group_user")
+    credit_ws_large_order = fields.Boolean(string="Order unusually large", groups="base.group_user")
+    credit_warning_notes = fields.Text(string="Warning Notes", groups="base.group_user")
     credit_warning_sign_count = fields.Integer(
-        string="Warning Signs", compute="_compute_credit_warning_sign_count", store=True
+        string="Warning Signs",
+        compute="_compute_credit_warning_sign_count",
+        store=True,
+        groups="base.group_user",
     )
     # Per company: who follows the customer, the manager's override, the review cycle.
     credit_controller_id = fields.Many2one(
@@ -151,18 +165,29 @@ class ResPartner(models.Model):
         string="Risk Level Override",
         company_dependent=True,
         help="Set by a Credit Manager, with a reason, to replace the computed level.",
+        groups="base.group_user",
     )
-    credit_risk_override_reason = fields.Char(string="Override Reason", company_dependent=True)
+    credit_risk_override_reason = fields.Char(
+        string="Override Reason", company_dependent=True, groups="base.group_user"
+    )
     credit_risk_level_notified = fields.Selection(
         RISK_LEVELS,
         string="Last Notified Risk Level",
         company_dependent=True,
         copy=False,
         help="Technical: the level the salesperson was last told about.",
+        groups="base.group_user",
     )
-    credit_last_review_date = fields.Date(string="Last Review", company_dependent=True, copy=False)
+    credit_last_review_date = fields.Date(
+        string="Last Review", company_dependent=True, copy=False, groups="base.group_user"
+    )
     credit_last_reviewer_id = fields.Many2one(
-        "res.users", string="Reviewed By", company_dependent=True, copy=False, ondelete="set null"
+        "res.users",
+        string="Reviewed By",
+        company_dependent=True,
+        copy=False,
+        ondelete="set null",
+        groups="base.group_user",
     )
     # Dunning, per company.
     credit_policy_id = fields.Many2one(
@@ -176,9 +201,10 @@ class ResPartner(models.Model):
         string="Dunning Paused Until",
         company_dependent=True,
         help="The daily run leaves the customer alone until then.",
+        groups="base.group_user",
     )
-    credit_on_hold = fields.Boolean(string="On Credit Hold", company_dependent=True)
-    credit_hold_reason = fields.Char(company_dependent=True)
+    credit_on_hold = fields.Boolean(string="On Credit Hold", company_dependent=True, groups="base.group_user")
+    credit_hold_reason = fields.Char(company_dependent=True, groups="base.group_user")
     credit_recovery_action_ids = fields.One2many(
         "credit.recovery.action",
         "partner_id",
@@ -193,54 +219,73 @@ class ResPartner(models.Model):
         compute="_compute_credit_amounts",
         help="Open posted receivables + draft invoices + confirmed orders not yet invoiced - "
         "unreconciled payments and credit notes, in the company currency.",
+        groups="base.group_user",
     )
     credit_receivable_amount = fields.Monetary(
-        string="Open Receivables", currency_field="credit_currency_id", compute="_compute_credit_amounts"
+        string="Open Receivables",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_amounts",
+        groups="base.group_user",
     )
     credit_unreconciled_amount = fields.Monetary(
         string="Unreconciled Payments and Credit Notes",
         currency_field="credit_currency_id",
         compute="_compute_credit_amounts",
+        groups="base.group_user",
     )
     credit_draft_invoice_amount = fields.Monetary(
-        string="Draft Invoices", currency_field="credit_currency_id", compute="_compute_credit_amounts"
+        string="Draft Invoices",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_amounts",
+        groups="base.group_user",
     )
     credit_order_amount = fields.Monetary(
         string="Orders Not Yet Invoiced",
         currency_field="credit_currency_id",
         compute="_compute_credit_amounts",
+        groups="base.group_user",
     )
     credit_overdue_amount = fields.Monetary(
         string="Overdue",
         currency_field="credit_currency_id",
         compute="_compute_credit_amounts",
         search="_search_credit_overdue_amount",
+        groups="base.group_user",
     )
     credit_available = fields.Monetary(
         string="Available Credit",
         currency_field="credit_currency_id",
         compute="_compute_credit_amounts",
         help="Credit limit minus exposure (only when credit limits are used).",
+        groups="base.group_user",
     )
     credit_limit_usage = fields.Float(
         string="Limit Used (%)",
         compute="_compute_credit_amounts",
         help="Exposure as a percentage of the limit.",
+        groups="base.group_user",
     )
     credit_over_limit = fields.Boolean(
-        string="Over Credit Limit", compute="_compute_credit_amounts", search="_search_credit_over_limit"
+        string="Over Credit Limit",
+        compute="_compute_credit_amounts",
+        search="_search_credit_over_limit",
+        groups="base.group_user",
     )
     credit_oldest_overdue_days = fields.Integer(
-        string="Oldest Overdue (days)", compute="_compute_credit_amounts"
+        string="Oldest Overdue (days)", compute="_compute_credit_amounts", groups="base.group_user"
     )
     credit_avg_days_late = fields.Float(
         string="Average Days Late",
         digits=(16, 1),
         compute="_compute_credit_amounts",
         help="Over the last 12 months, weighted by the amounts paid.",
+        groups="base.group_user",
     )
     credit_late_invoice_ratio = fields.Float(
-        string="Invoices Paid Late (%)", digits=(16, 1), compute="_compute_credit_amounts"
+        string="Invoices Paid Late (%)",
+        digits=(16, 1),
+        compute="_compute_credit_amounts",
+        groups="base.group_user",
     )
     credit_dso = fields.Float(
         string="DSO (countback, days)",
@@ -248,34 +293,48 @@ class ResPartner(models.Model):
         compute="_compute_credit_amounts",
         help="Days of sales outstanding by the countback method, as in the aged balance: the receivable is "
         "matched against the customer's sales of each month, newest first, until exhausted.",
+        groups="base.group_user",
     )
     credit_dso_known = fields.Boolean(
         string="DSO Known",
         compute="_compute_credit_amounts",
         help="The customer bought on credit over the last 12 months: without sales there is no DSO.",
+        groups="base.group_user",
     )
     credit_payment_history_known = fields.Boolean(
         string="Payment History Known",
         compute="_compute_credit_amounts",
         help="An invoice was paid over the last 12 months: without one, days late are unknown.",
+        groups="base.group_user",
     )
     credit_reminder_count = fields.Integer(
         string="Reminders (12 months)",
         compute="_compute_credit_amounts",
         help="Recovery actions carried out with the customer over the last 12 months.",
+        groups="base.group_user",
     )
     credit_risk_level = fields.Selection(
         RISK_LEVELS,
         string="Risk Level",
         compute="_compute_credit_risk_level",
         search="_search_credit_risk_level",
+        groups="base.group_user",
     )
     credit_risk_level_computed = fields.Selection(
-        RISK_LEVELS, string="Level by the Rules", compute="_compute_credit_risk_level"
+        RISK_LEVELS,
+        string="Level by the Rules",
+        compute="_compute_credit_risk_level",
+        groups="base.group_user",
     )
-    credit_risk_reasons = fields.Text(string="Why This Level", compute="_compute_credit_risk_level")
-    credit_next_review_date = fields.Date(string="Next Review", compute="_compute_credit_risk_level")
-    credit_warning_message = fields.Text(string="Credit Warning", compute="_compute_credit_warning_message")
+    credit_risk_reasons = fields.Text(
+        string="Why This Level", compute="_compute_credit_risk_level", groups="base.group_user"
+    )
+    credit_next_review_date = fields.Date(
+        string="Next Review", compute="_compute_credit_risk_level", groups="base.group_user"
+    )
+    credit_warning_message = fields.Text(
+        string="Credit Warning", compute="_compute_credit_warning_message", groups="base.group_user"
+    )
     credit_limits_enabled = fields.Boolean(
         string="Credit Limits Used",
         compute="_compute_credit_limits_enabled",
@@ -380,8 +439,8 @@ class ResPartner(models.Model):
             unreconciled = values.get("unreconciled_credit", 0.0)
             exposure = receivable + values.get("draft_invoices", 0.0) + values.get("orders_to_invoice", 0.0)
             exposure -= unreconciled
-            # Not fetch(["credit_limit"]): the field has groups that salespeople, who read the page, lack.
-            limit = commercial.credit_limit if use_limit else 0.0
+            # sudo: Odoo's credit limit has groups that salespeople, who read the page, lack.
+            limit = commercial.sudo().credit_limit if use_limit else 0.0
             oldest_due = values.get("oldest_due")
             paid = values.get("paid_invoices", 0)
             partner.credit_receivable_amount = receivable
@@ -453,7 +512,7 @@ class ResPartner(models.Model):
                         "%(customer)s is over its credit limit: exposure %(exposure)s for a limit of %(limit)s.",
                         customer=commercial.name,
                         exposure=commercial._credit_format(commercial.credit_exposure),
-                        limit=commercial._credit_format(commercial.credit_limit),
+                        limit=commercial._credit_format(commercial.sudo().credit_limit),
                     )
                 )
             if commercial.credit_overdue_amount > self.env.company.credit_overdue_tolerance:
@@ -548,6 +607,18 @@ class ResPartner(models.Model):
                         "not %(score)s.",
                         partner=partner.display_name,
                         score=partner.credit_score,
+                    )
+                )
+
+    @api.constrains("credit_deposit_percent")
+    def _check_credit_deposit_percent(self):
+        for partner in self:
+            if not 0.0 <= partner.credit_deposit_percent <= 100.0:
+                raise ValidationError(
+                    self.env._(
+                        "The deposit of %(partner)s is a percentage between 0 and 100, not %(percent)s.",
+                        partner=partner.display_name,
+                        percent=partner.credit_deposit_percent,
                     )
                 )
 

@@ -1,6 +1,8 @@
+from psycopg2.errors import LockNotAvailable
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import formatLang
+from odoo.tools import SQL, formatLang, mute_logger
 
 DEPOSIT_STATES = [
     ("not_required", "Not Required"),
@@ -15,10 +17,28 @@ MANAGER_ORDER_FIELDS = frozenset(
         "credit_hold_approval_reason",
         "credit_hold_approved_by_id",
         "credit_hold_approved_amount",
+        "credit_hold_approved_partner_id",
+        "credit_hold_approved_company_id",
+        "credit_hold_approved_currency_id",
+        "credit_hold_approved_company_amount",
         "credit_deposit_lifted",
         "credit_deposit_lift_reason",
     }
 )
+# Whether the work is blocked: written by the module's own code (as superuser) or a Credit Manager only.
+PROTECTED_ORDER_FIELDS = MANAGER_ORDER_FIELDS | frozenset(
+    {
+        "credit_deposit_state",
+        "credit_deposit_invoice_id",
+        "credit_deposit_percent",
+        "credit_deposit_amount",
+        "credit_deposit_reason",
+        "credit_deposit_schedule_id",
+        "credit_instalment_count",
+    }
+)
+# Changing one of these on a quotation changes what a Credit Manager approved.
+APPROVAL_BOUND_FIELDS = frozenset({"partner_id", "pricelist_id", "company_id", "currency_id", "order_line"})
 MANAGER_GROUP = "account_credit_recovery.group_credit_manager"
 DEPOSIT_FIELDS = (
     "credit_deposit_percent",
@@ -35,15 +55,19 @@ class SaleOrder(models.Model):
         string="Credit Warning",
         compute="_compute_credit_warning_message",
         help="Why the customer's credit deserves attention before this order is confirmed.",
+        groups="base.group_user",
     )
     # Credit hold at confirmation.
     credit_hold_message = fields.Text(
         string="Credit Hold",
         compute="_compute_credit_hold_message",
         help="Why confirming this quotation is refused until a Credit Manager approves it.",
+        groups="base.group_user",
     )
     credit_hold_approved = fields.Boolean(copy=False, readonly=True, tracking=True)
-    credit_hold_approval_reason = fields.Text(string="Approval Reason", copy=False, readonly=True)
+    credit_hold_approval_reason = fields.Text(
+        string="Approval Reason", copy=False, readonly=True, groups="base.group_user"
+    )
     credit_hold_approved_by_id = fields.Many2one(
         "res.users", string="Approved By", copy=False, readonly=True, ondelete="set null"
     )
@@ -53,6 +77,23 @@ class SaleOrder(models.Model):
         copy=False,
         readonly=True,
         help="The approval covers the order up to this total.",
+    )
+    # What the approval binds: the customer, company and currency approved, the amount in company currency.
+    credit_hold_approved_partner_id = fields.Many2one(
+        "res.partner", string="Approved Customer", copy=False, readonly=True, ondelete="set null"
+    )
+    credit_hold_approved_company_id = fields.Many2one(
+        "res.company", string="Approved Company", copy=False, readonly=True, ondelete="set null"
+    )
+    credit_hold_approved_currency_id = fields.Many2one(
+        "res.currency", string="Approved Currency", copy=False, readonly=True, ondelete="set null"
+    )
+    credit_hold_approved_company_amount = fields.Float(
+        string="Approved Amount (Company Currency)",
+        digits="Account",
+        copy=False,
+        readonly=True,
+        help="The order's total in the company currency when the Credit Manager approved it.",
     )
     credit_prepayment_required = fields.Boolean(
         string="Prepay in Full",
@@ -77,7 +118,11 @@ class SaleOrder(models.Model):
         help="Invoiced as a down payment, with immediate payment, when the order is confirmed.",
     )
     credit_deposit_reason = fields.Char(
-        string="Why This Deposit", compute="_compute_credit_deposit", store=True, readonly=True
+        string="Why This Deposit",
+        compute="_compute_credit_deposit",
+        store=True,
+        readonly=True,
+        groups="base.group_user",
     )
     credit_deposit_schedule_id = fields.Many2one(
         "credit.recovery.deposit.schedule",
@@ -98,8 +143,10 @@ class SaleOrder(models.Model):
         help="While the deposit is awaited, the order is neither invoiced (except the deposit) nor "
         "delivered.",
     )
-    credit_deposit_lifted = fields.Boolean(string="Deposit Lifted", copy=False, readonly=True)
-    credit_deposit_lift_reason = fields.Text(string="Lift Reason", copy=False, readonly=True)
+    credit_deposit_lifted = fields.Boolean(string="Deposit Lifted", copy=False, readonly=True, tracking=True)
+    credit_deposit_lift_reason = fields.Text(
+        string="Lift Reason", copy=False, readonly=True, groups="base.group_user", tracking=True
+    )
     credit_instalment_count = fields.Integer(
         string="Instalments Invoiced",
         copy=False,
@@ -128,6 +175,10 @@ class SaleOrder(models.Model):
         "credit_prepayment_required",
         "credit_hold_approved",
         "credit_hold_approved_amount",
+        "credit_hold_approved_partner_id",
+        "credit_hold_approved_company_id",
+        "credit_hold_approved_currency_id",
+        "credit_hold_approved_company_amount",
     )
     def _compute_credit_hold_message(self):
         quotations = self.filtered(lambda order: order.state in ("draft", "sent") and order.partner_id)
@@ -147,6 +198,7 @@ class SaleOrder(models.Model):
 
     @api.depends(
         "state",
+        "credit_deposit_amount",
         "credit_deposit_invoice_id.payment_state",
         "credit_deposit_invoice_id.state",
         "credit_deposit_lifted",
@@ -155,15 +207,7 @@ class SaleOrder(models.Model):
     )
     def _compute_credit_deposit_state(self):
         for order in self:
-            invoice = order.credit_deposit_invoice_id
-            if order.state != "sale" or not invoice:
-                order.credit_deposit_state = "not_required"
-            elif order.credit_deposit_lifted:
-                order.credit_deposit_state = "lifted"
-            elif invoice.payment_state in ("paid", "in_payment") or order._credit_paid_online():
-                order.credit_deposit_state = "paid"
-            else:
-                order.credit_deposit_state = "waiting"
+            order.credit_deposit_state = order._credit_deposit_state_now()
 
     @api.depends("state", "credit_deposit_schedule_id", "credit_instalment_count")
     def _compute_credit_instalment_next_percent(self):
@@ -189,9 +233,24 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         self._credit_check_write_rights(vals)
-        return super().write(vals)
+        approved = (
+            self.filtered(lambda order: order.credit_hold_approved and order.state in ("draft", "sent"))
+            if APPROVAL_BOUND_FIELDS & vals.keys()
+            else self.browse()
+        )
+        result = super().write(vals)
+        if approved:
+            approved._credit_void_changed_approvals()
+        return result
 
     def action_confirm(self):
+        if self.env.context.get("send_email"):
+            # Confirmed online (signature or payment, see sale's _validate_order and
+            # _check_amount_and_confirm_order): a held quotation waits for the Credit Managers.
+            held = self.filtered(lambda order: order.state in ("draft", "sent"))._credit_hold_online()
+            if held:
+                remaining = self - held
+                return remaining.action_confirm() if remaining else True
         quotations = self.filtered(lambda order: order.state in ("draft", "sent"))
         if quotations:
             quotations._credit_check_confirmation()
@@ -202,19 +261,31 @@ class SaleOrder(models.Model):
 
     def action_credit_request_approval(self):
         """Ask the Credit Managers of the order's company to approve the credit hold."""
+        for order in self:
+            if not order.credit_hold_message:
+                raise UserError(
+                    self.env._("%(order)s is not on credit hold: it can be confirmed.", order=order.name)
+                )
+        self._credit_request_approval()
+        return True
+
+    def _credit_request_approval(self, online=False):
+        """Schedule the approval activity of the Credit Managers of each order's company.
+
+        ``online``: the customer signed or paid the quotation on the portal; without a Credit Manager in
+        the company, nobody is told but the order waits all the same.
+        """
         group = self.env.ref(MANAGER_GROUP)
         # Salespeople may not read who belongs to the credit groups: only the managers' ids are read.
         managers = group.sudo().users.filtered(lambda user: not user.share)
         for order in self:
-            reasons = order.credit_hold_message
-            if not reasons:
-                raise UserError(
-                    self.env._("%(order)s is not on credit hold: it can be confirmed.", order=order.name)
-                )
+            reasons = order.sudo().credit_hold_message
             company_managers = managers.filtered(
                 lambda user, order=order: order.company_id in user.company_ids
             )
             if not company_managers:
+                if online:
+                    continue
                 raise UserError(
                     self.env._(
                         "No Credit Manager of %(company)s can approve %(order)s.",
@@ -222,29 +293,64 @@ class SaleOrder(models.Model):
                         order=order.name,
                     )
                 )
+            if online:
+                note = self.env._(
+                    "%(customer)s signed or paid %(order)s (%(amount)s) online; it waits for your approval:"
+                    "\n%(reasons)s",
+                    customer=order.partner_id.commercial_partner_id.name,
+                    order=order.name,
+                    amount=order.currency_id.format(order.amount_total),
+                    reasons=reasons,
+                )
+            else:
+                note = self.env._(
+                    "%(user)s asks you to approve %(order)s (%(amount)s) for %(customer)s:\n%(reasons)s",
+                    user=self.env.user.name,
+                    order=order.name,
+                    amount=order.currency_id.format(order.amount_total),
+                    customer=order.partner_id.commercial_partner_id.name,
+                    reasons=reasons,
+                )
+            # Portal customers confirm through Odoo's sudo: the activities and the internal note are the
+            # module's own, never shown to them.
+            order_sudo = order.sudo()
             for manager in company_managers:
-                order.activity_schedule(
+                order_sudo.activity_schedule(
                     act_type_xmlid="mail.mail_activity_data_todo",
                     summary=order._credit_approval_summary(),
-                    note=self.env._(
-                        "%(user)s asks you to approve %(order)s (%(amount)s) for %(customer)s:\n%(reasons)s",
-                        user=self.env.user.name,
-                        order=order.name,
-                        amount=order.currency_id.format(order.amount_total),
-                        customer=order.partner_id.commercial_partner_id.name,
-                        reasons=reasons,
-                    ),
+                    note=note,
                     user_id=manager.id,
                 )
-            order.message_post(
+            order_sudo.message_post(
                 body=self.env._(
                     "Credit approval requested by %(user)s from %(managers)s:\n%(reasons)s",
                     user=self.env.user.name,
                     managers=", ".join(company_managers.mapped("name")),
                     reasons=reasons,
-                )
+                ),
+                subtype_xmlid="mail.mt_note",
             )
-        return True
+
+    def _credit_hold_online(self):
+        """The quotations of ``self`` held on credit, left unconfirmed with a neutral word to the customer.
+
+        The customer never reads why (its risk, limit or exposure): it is told the accounts department
+        confirms the order, and the Credit Managers get the approval activity.
+        """
+        held = self.browse([order.id for order in self.sudo()._credit_hold_reasons()])
+        if not held:
+            return held
+        held._credit_request_approval(online=True)
+        for order in held.sudo():
+            order.message_post(
+                body=self.env._(
+                    "Thank you for your order. It will be confirmed by our accounts department, who will "
+                    "contact you shortly."
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return held
 
     def action_credit_open_hold_approval(self):
         """Open the approval wizard of a Credit Manager."""
@@ -271,7 +377,18 @@ class SaleOrder(models.Model):
         }
 
     def action_credit_invoice_next_instalment(self):
-        """Invoice the next payment of the order's schedule as a down payment."""
+        """Invoice the next payment of the order's schedule as a down payment.
+
+        Only a salesperson or an invoicing user who may edit the order invoices it. The order's row is
+        locked first, so that two clicks or two users never post the same instalment twice.
+        """
+        if not (
+            self.env.user.has_group("sales_team.group_sale_salesman")
+            or self.env.user.has_group("account.group_account_invoice")
+        ):
+            raise AccessError(self.env._("Only salespeople and invoicing users invoice an instalment."))
+        self.check_access("write")
+        self._credit_lock_orders()
         invoices = self.env["account.move"]
         for order in self:
             percent = order.credit_instalment_next_percent
@@ -288,7 +405,8 @@ class SaleOrder(models.Model):
                     )
                 )
             invoices |= order._credit_issue_down_payment(percent)
-            order.credit_instalment_count += 1
+            # The count decides what is invoiced next: only the module's code writes it.
+            order.sudo().credit_instalment_count += 1
         return self.action_view_invoice(invoices=invoices)
 
     # Business logic
@@ -309,17 +427,79 @@ class SaleOrder(models.Model):
         """Whether the work on the order may not go ahead yet: its deposit is awaited.
 
         While it is, the order is not invoiced further (the deposit invoice excepted) and its deliveries
-        are not validated (``stock.picking.button_validate``).
+        are not validated (``stock.picking.button_validate``). Derived now from the deposit invoice's
+        payment, never from the stored status.
         """
         self.ensure_one()
-        return self.credit_deposit_state == "waiting"
+        return self._credit_deposit_state_now() == "waiting"
+
+    def _credit_deposit_state_now(self):
+        """The deposit status of the order, from the deposit invoice's payment as it stands.
+
+        A confirmed order requiring a deposit waits until its deposit invoice is paid, the whole order was
+        paid online or a Credit Manager lifted the deposit; a deposit invoice gone missing (or cancelled,
+        reversed) is a deposit still awaited.
+        """
+        self.ensure_one()
+        invoice = self.credit_deposit_invoice_id.sudo()  # salespeople may not read invoices
+        if self.state != "sale" or (not invoice and self.currency_id.is_zero(self.credit_deposit_amount)):
+            return "not_required"
+        if self.credit_deposit_lifted:
+            return "lifted"
+        if self._credit_paid_online():
+            return "paid" if invoice else "not_required"
+        if invoice.state == "posted" and invoice.payment_state in ("paid", "in_payment"):
+            return "paid"
+        return "waiting"
 
     def _credit_check_write_rights(self, vals):
-        if self.env.su or not MANAGER_ORDER_FIELDS & vals.keys():
+        if self.env.su or not PROTECTED_ORDER_FIELDS & vals.keys():
             return
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(
-                self.env._("Only a Credit Manager can approve a credit hold or lift a deposit.")
+                self.env._(
+                    "Only a Credit Manager can approve a credit hold, lift a deposit or change what an order's "
+                    "deposit requires."
+                )
+            )
+
+    def _credit_lock_orders(self):
+        """Lock the orders' rows until the end of the transaction; refuse if another one holds them."""
+        if not self.ids:
+            return
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL("SELECT id FROM sale_order WHERE id IN %s FOR UPDATE NOWAIT", tuple(self.ids))
+                )
+        except LockNotAvailable as error:
+            raise UserError(
+                self.env._("These orders are being invoiced by another user: try again in a moment.")
+            ) from error
+        # The values of the locked rows, not those read before the lock.
+        self.invalidate_recordset(["credit_instalment_count"])
+
+    def _credit_void_changed_approvals(self):
+        """Void the approvals that no longer match the order (customer, company, currency, amount)."""
+        for order in self.filtered(lambda order: not order._credit_hold_approval_valid()):
+            # The approval fields are written by the module only.
+            order.sudo().write(
+                {
+                    "credit_hold_approved": False,
+                    "credit_hold_approved_by_id": False,
+                    "credit_hold_approved_amount": 0.0,
+                    "credit_hold_approved_partner_id": False,
+                    "credit_hold_approved_company_id": False,
+                    "credit_hold_approved_currency_id": False,
+                    "credit_hold_approved_company_amount": 0.0,
+                }
+            )
+            order.message_post(
+                body=self.env._(
+                    "Credit approval of %(order)s voided: its customer, company, currency or amount changed "
+                    "since a Credit Manager approved it.",
+                    order=order.name,
+                )
             )
 
     def _credit_paid_online(self):
@@ -328,10 +508,20 @@ class SaleOrder(models.Model):
         return self.amount_total > 0 and self._is_paid()
 
     def _credit_hold_approval_valid(self):
+        """Whether the approval still covers the order: same customer, company and currency, and a total
+        in company currency no larger than approved."""
         self.ensure_one()
+        if not self.credit_hold_approved:
+            return False
+        company = self.company_id
         return (
-            self.credit_hold_approved
-            and self.currency_id.compare_amounts(self.amount_total, self.credit_hold_approved_amount) <= 0
+            self.credit_hold_approved_partner_id == self.partner_id.commercial_partner_id
+            and self.credit_hold_approved_company_id == company
+            and self.credit_hold_approved_currency_id == self.currency_id
+            and company.currency_id.compare_amounts(
+                self._credit_company_amount(self.amount_total), self.credit_hold_approved_company_amount
+            )
+            <= 0
         )
 
     def _credit_approval_summary(self):
@@ -532,7 +722,8 @@ class SaleOrder(models.Model):
             if order.currency_id.is_zero(order.credit_deposit_amount) or order._credit_paid_online():
                 continue
             invoice = order._credit_issue_down_payment(order.credit_deposit_percent, immediate=True)
-            order.credit_deposit_invoice_id = invoice
+            # The deposit invoice decides whether the work is blocked: only the module's code links it.
+            order.sudo().credit_deposit_invoice_id = invoice
             order.message_post(
                 body=self.env._(
                     "Deposit of %(amount)s (%(percent)s %%) invoiced on %(invoice)s: the work waits for its "
@@ -589,6 +780,10 @@ class SaleOrder(models.Model):
                     "credit_hold_approval_reason": reason,
                     "credit_hold_approved_by_id": self.env.user.id,
                     "credit_hold_approved_amount": order.amount_total,
+                    "credit_hold_approved_partner_id": order.partner_id.commercial_partner_id.id,
+                    "credit_hold_approved_company_id": order.company_id.id,
+                    "credit_hold_approved_currency_id": order.currency_id.id,
+                    "credit_hold_approved_company_amount": order._credit_company_amount(order.amount_total),
                 }
             )
             body = self.env._(
@@ -601,7 +796,17 @@ class SaleOrder(models.Model):
                 reasons=reasons,
             )
             order.message_post(body=body)
-            order.partner_id.commercial_partner_id.message_post(body=body)
+            # The customer is shared between companies: its chatter gets neither amounts nor hold reasons.
+            order.partner_id.commercial_partner_id.message_post(
+                body=self.env._(
+                    "Credit hold of %(order)s (%(company)s) approved by %(user)s. Reason: %(reason)s",
+                    order=order.name,
+                    company=order.company_id.name,
+                    user=self.env.user.name,
+                    reason=reason,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
             summary = order._credit_approval_summary()
             order.activity_ids.filtered(
                 lambda activity, summary=summary: activity.summary == summary

@@ -27,6 +27,8 @@ class StockPicking(models.Model):
             )
 
     def button_validate(self):
+        # The deposit's payment as it stands now, not as cached earlier in the transaction.
+        self.invalidate_recordset(["credit_hold_message"])
         held = self.filtered("credit_hold_message")
         if held:
             raise UserError("\n".join(held.mapped("credit_hold_message")))

@@ -28,3 +28,9 @@ from . import test_receivable_book
 from . import test_dashboard
 from . import test_letter_layout
 from . import test_unknown_figures
+from . import test_gates_deposit
+from . import test_gates_credit_file
+from . import test_gates_formal_notice
+from . import test_gates_records
+from . import test_gates_http
+from . import test_gates_settings

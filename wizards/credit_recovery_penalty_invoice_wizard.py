@@ -2,7 +2,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
 
@@ -22,6 +22,15 @@ class CreditRecoveryPenaltyInvoiceWizard(models.TransientModel):
         help="Penalties are billed for the days up to and including this date; it is also the date of the "
         "penalty invoices.",
     )
+
+    @api.constrains("date")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for wizard in self:
+            if wizard.date > today:
+                raise ValidationError(
+                    self.env._("Penalties are billed for days already past, up to today at the latest.")
+                )
 
     @api.model
     def default_get(self, fields_list):
