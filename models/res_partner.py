@@ -7,6 +7,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from .res_company import RISK_LEVELS, RISK_RANK
 
