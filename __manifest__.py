@@ -69,6 +69,9 @@
         "views/credit_recovery_formal_recovery_views.xml",
         "views/credit_recovery_effectiveness_views.xml",
         "views/credit_recovery_reporting_menus.xml",
+        "wizards/credit_recovery_rate_semester_wizard_views.xml",
+        "views/account_move_penalty_terms_views.xml",
+        "report/credit_recovery_claim_declaration_report.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

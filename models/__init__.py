@@ -36,3 +36,6 @@ from . import credit_recovery_action_formal_notice
 from . import res_partner_collective_proceeding
 from . import credit_recovery_effectiveness
 from . import account_move_line
+from . import account_move_penalty_terms
+from . import res_partner_customer_type
+from . import credit_recovery_collective_guard

@@ -16,3 +16,4 @@ from . import test_formal_notice
 from . import test_prescription
 from . import test_effectiveness
 from . import test_letter_penalties
+from . import test_law_edges
