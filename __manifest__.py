@@ -86,6 +86,9 @@
         "views/credit_recovery_portal_templates.xml",
         "views/credit_recovery_portal_views.xml",
         "views/credit_recovery_aged_balance_report_views.xml",
+        "wizards/credit_recovery_rate_semester_wizard_views.xml",
+        "views/account_move_penalty_terms_views.xml",
+        "report/credit_recovery_claim_declaration_report.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

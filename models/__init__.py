@@ -60,3 +60,6 @@ from . import credit_recovery_aged_balance_report
 from . import res_company_letterhead
 from . import credit_recovery_action_gates  # after credit_recovery_action_formal_notice: gates its methods
 from . import payment_transaction
+from . import account_move_penalty_terms
+from . import res_partner_customer_type
+from . import credit_recovery_collective_guard

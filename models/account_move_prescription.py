@@ -59,6 +59,7 @@ class AccountMove(models.Model):
         "invoice_date_due",
         "partner_id.commercial_partner_id.credit_customer_type",
         "line_ids.matched_credit_ids",
+        "credit_doubtful_move_line_id.matched_credit_ids",
         "line_ids.credit_recovery_plan_ids.date_signed",
         "line_ids.credit_recovery_plan_ids.state",
     )
@@ -87,20 +88,11 @@ class AccountMove(models.Model):
         lines = self.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
         if not lines:
             return events
-        # sudo: the prescription date must not depend on who happens to trigger its computation.
-        partials = (
-            self.env["account.partial.reconcile"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("debit_move_id", "in", lines.ids),
-                    ("credit_move_id.move_id.move_type", "!=", "out_refund"),
-                ],
-                ["debit_move_id", "max_date"],
-            )
-        )
-        for partial in partials:
-            events[partial.debit_move_id.move_id].append(partial.max_date)
+        # Payments acknowledge the debt; credit notes do not, nor does its reclassification to 416.
+        for line, settlements in self._credit_settlements(lines).items():
+            for _received_on, _amount, is_refund, reconciled_on in settlements:
+                if not is_refund:
+                    events[line.move_id].append(reconciled_on)
         plans = (
             self.env["credit.recovery.plan"]
             .sudo()

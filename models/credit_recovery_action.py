@@ -332,14 +332,19 @@ class CreditRecoveryAction(models.Model):
             lambda action: action.partner_id.commercial_partner_id.credit_customer_type != "b2c"
         )
         for as_of, actions in business.grouped("date").items():
-            details = actions.line_ids.move_id._credit_late_details(as_of, unbilled_only=True)
+            details = actions.line_ids.move_id._credit_claimable_details(as_of)
             for action in actions:
                 currency = action.company_id.currency_id
                 penalties = indemnity = 0.0
+                missing = accrued_until = False
                 for move in action.line_ids.move_id:
                     detail = details.get(move)
                     if not detail:
                         continue
+                    if detail.get("error"):
+                        missing = missing or detail["error"]
+                        until = detail.get("accrued_until")
+                        accrued_until = min(accrued_until, until) if accrued_until and until else until
                     accrued = sum(
                         item["amount"]
                         for item in detail.get("penalties", [])
@@ -353,8 +358,51 @@ class CreditRecoveryAction(models.Model):
                     "penalties": currency.round(penalties),
                     "indemnity": currency.round(indemnity),
                     "total": currency.round(action.amount_due + penalties + indemnity),
+                    "missing_rate": missing,
+                    "accrued_until": accrued_until,
+                    "missing_text": missing
+                    and action.with_context(lang=action._letter_lang())._missing_rate_text(accrued_until),
                 }
         return result
+
+    def _letter_lang(self):
+        """The language the letters of this action are printed in.
+
+        French for a customer established in France (loi n° 94-665 "Toubon", art. 2), whatever its
+        contact's preference; the contact's language otherwise.
+        """
+        self.ensure_one()
+        if self.partner_id.commercial_partner_id.country_id.code == "FR":
+            return "fr_FR"
+        return (self.contact_id or self.partner_id).lang
+
+    def _missing_rate_text(self, accrued_until):
+        """The sentence of a letter whose penalties stop at ``accrued_until`` for want of an official rate."""
+        self.ensure_one()
+        if accrued_until:
+            return self.env._(
+                "The late-payment penalties above are those accrued up to %(date)s, the end of the last "
+                "semester whose official rate is published; the penalties accrued since then will be claimed "
+                "once the rate of the semester is published.",
+                date=format_date(self.env, accrued_until),
+            )
+        return self.env._(
+            "The late-payment penalties will be claimed once the official rate of the semester is published."
+        )
+
+    def _check_missing_rate_policy(self, late_amounts):
+        """Refuse the letters of companies that block them while an official rate is missing."""
+        for action in self:
+            late = late_amounts.get(action.id) or {}
+            if late.get("missing_rate") and action.company_id.credit_missing_rate_policy == "block":
+                raise UserError(
+                    self.env._(
+                        "The letter %(action)s cannot be printed: %(reason)s",
+                        action=action.name,
+                        reason=late["missing_rate"],
+                    )
+                )
+        return True
 
 
 class ReportCreditRecoveryLetter(models.AbstractModel):
@@ -366,9 +414,11 @@ class ReportCreditRecoveryLetter(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         actions = self.env["credit.recovery.action"].browse(docids)
+        late_amounts = actions._letter_late_amounts()
+        actions._check_missing_rate_policy(late_amounts)
         return {
             "doc_ids": docids,
             "doc_model": "credit.recovery.action",
             "docs": actions,
-            "late_amounts": actions._letter_late_amounts(),
+            "late_amounts": late_amounts,
         }

@@ -140,12 +140,9 @@ class CreditRecoveryAction(models.Model):
                     "formal_notice_deadline": action._formal_notice_deadline(posted_on),
                 }
             )
+            # The formal notice takes effect on its receipt (C. civ. 1231-6, 1344; CPC 668): the invoices get
+            # their formal notice date from the acknowledgement of receipt, not from the posting.
             invoices = action.line_ids.move_id
-            invoices.filtered(
-                lambda move, posted_on=posted_on: (
-                    not move.credit_formal_notice_date or move.credit_formal_notice_date > posted_on
-                )
-            ).write({"credit_formal_notice_date": posted_on})
             body = self.env._(
                 "Formal notice posted on %(date)s by registered mail %(number)s; payment is due by %(deadline)s.",
                 date=format_date(self.env, posted_on),
@@ -158,6 +155,21 @@ class CreditRecoveryAction(models.Model):
         return True
 
     # Business logic
+
+    def _credit_apply_ack_date(self):
+        """Date the covered invoices' formal notice on the acknowledgement of receipt (an earlier one stays)."""
+        for action in self.filtered(
+            lambda action: action.channel == "registered_letter" and action.registered_mail_ack_date
+        ):
+            ack = action.registered_mail_ack_date
+            # The payment deadline runs from the receipt of the letter.
+            action.sudo().formal_notice_deadline = action._formal_notice_deadline(ack)
+            action.line_ids.move_id.filtered(
+                lambda move, ack=ack: (
+                    not move.credit_formal_notice_date or move.credit_formal_notice_date > ack
+                )
+            ).sudo().write({"credit_formal_notice_date": ack})  # the controller records the receipt
+        return True
 
     def _letter_report(self):
         """Registered letters print the formal notice, the others the reminder letter."""
@@ -193,6 +205,28 @@ class CreditRecoveryAction(models.Model):
             )
         return True
 
+    def _formal_notice_rate_text(self, invoices, semesters):
+        """The penalty rule as the letter states it: its basis, then the rate of each semester covered."""
+        self.ensure_one()
+        if not semesters:
+            return False
+        move = invoices[:1]
+        kind, fixed_rate = move._credit_penalty_terms()
+        per_semester = ", ".join(
+            self.env._("%(rate)s for %(semester)s", rate=move._credit_format_rate(rate), semester=semester)
+            for semester, rate in sorted(semesters)
+        )
+        if kind == "b2b_default":
+            return self.env._("the ECB rate + 10 points, that is %(rates)s", rates=per_semester)
+        if kind == "legal_triple":
+            return self.env._("3 times the legal interest rate, that is %(rates)s", rates=per_semester)
+        return self.env._(
+            "%(rate)s agreed in our terms of sale, never less than 3 times the legal interest rate, that is "
+            "%(rates)s",
+            rate=move._credit_format_rate(fixed_rate),
+            rates=per_semester,
+        )
+
     def _formal_notice_deadline(self, letter_date):
         self.ensure_one()
         return letter_date + timedelta(days=self.company_id.credit_formal_notice_days)
@@ -209,14 +243,24 @@ class CreditRecoveryAction(models.Model):
         currency = self.currency_id
         letter_date = self.registered_mail_date or fields.Date.context_today(self)
         invoices = self.line_ids.move_id
-        details = invoices._credit_late_details(letter_date)
+        # What is still claimable: days and indemnities already on a penalty invoice are left out.
+        details = invoices._credit_claimable_details(letter_date)
         is_business = self.partner_id.commercial_partner_id.credit_customer_type != "b2c"
         rows = []
         rates = []
         # Consumers' letters state no computed figure beyond the principal: only penalties need the rates.
-        error = is_business and next(
+        missing = is_business and next(
             (detail["error"] for detail in details.values() if detail.get("error")), False
         )
+        accrued_until = min(
+            (
+                detail.get("accrued_until") or letter_date
+                for detail in details.values()
+                if detail.get("error")
+            ),
+            default=letter_date,
+        )
+        error = missing if company.credit_missing_rate_policy == "block" else False
         if error:
             error = self.env._(
                 "The formal notice of %(action)s cannot be printed: %(error)s", action=self.name, error=error
@@ -227,7 +271,9 @@ class CreditRecoveryAction(models.Model):
             lines = self.line_ids.filtered(lambda line, move=move: line.move_id == move)
             detail = {} if error else details.get(move, {})
             items = [item for item in detail.get("penalties", []) if item["line"] in lines]
-            rates += [rate for item in items for rate in item["rates"] if rate not in rates]
+            rates += [
+                semester for item in items for semester in item.get("semesters", []) if semester not in rates
+            ]
             penalties = move.currency_id._convert(
                 sum(item["amount"] for item in items), currency, company, letter_date
             )
@@ -240,23 +286,31 @@ class CreditRecoveryAction(models.Model):
                     "due": min(lines.mapped("date_maturity")),
                     "amount": abs(move.amount_total_signed),
                     "residual": sum(lines.mapped("amount_residual")),
+                    "is_penalty_invoice": move.credit_is_penalty_invoice,
                     "penalties": penalties if is_business else 0.0,
                     "indemnity": indemnity if is_business else 0.0,
                 }
             )
-        principal = currency.round(sum(row["residual"] for row in rows))
+        # A penalty invoice is claimed once, as what it is: penalties and indemnities already invoiced.
+        principal = currency.round(sum(row["residual"] for row in rows if not row["is_penalty_invoice"]))
+        invoiced = currency.round(sum(row["residual"] for row in rows if row["is_penalty_invoice"]))
         penalties = currency.round(sum(row["penalties"] for row in rows))
         indemnity = currency.round(sum(row["indemnity"] for row in rows))
-        total = currency.round(principal + penalties + indemnity)
+        total = currency.round(principal + invoiced + penalties + indemnity)
         deadline = self.formal_notice_deadline or self._formal_notice_deadline(letter_date)
-        rate_text = ", ".join(invoices[:1]._credit_format_rate(rate) for rate in sorted(rates))
+        rate_text = self._formal_notice_rate_text(invoices, rates)
         return {
             "error": error,
+            "missing_text": missing
+            and not error
+            and self._missing_rate_text(accrued_until if penalties else None),
+            "accrued_until": accrued_until if missing else letter_date,
             "letter_date": letter_date,
             "deadline": deadline,
             "is_business": is_business,
             "rows": rows,
             "principal": principal,
+            "invoiced": invoiced,
             "penalties": penalties,
             "indemnity": indemnity,
             "total": total,
@@ -266,17 +320,19 @@ class CreditRecoveryAction(models.Model):
                 "penalties": self.env._(
                     "Under article L441-10 of the French Commercial Code, late-payment penalties have been due "
                     "without any reminder since the day after each due date, at the annual rate of %(rates)s, on "
-                    "the amounts including VAT; they are computed above up to %(date)s and keep running until "
-                    "payment in full. A fixed indemnity for recovery costs of %(indemnity)s is also due for each "
-                    "invoice paid late (article D441-5 of the same code).",
+                    "the amounts including VAT, on a 365-day basis; they are computed above up to %(date)s and "
+                    "keep running until payment in full. A fixed indemnity for recovery costs of %(indemnity)s is "
+                    "also due for each invoice paid late (article D441-5 of the same code).",
                     rates=rate_text or self.env._("our terms of sale"),
-                    date=format_date(self.env, letter_date),
+                    date=format_date(self.env, accrued_until if missing else letter_date),
                     indemnity=currency.format(company.credit_recovery_indemnity_amount),
                 ),
+                # The deadline runs from the receipt of the letter, the only date the debtor knows.
                 "notice": self.env._(
-                    "We therefore give you formal notice to pay us the sum of %(total)s no later than %(deadline)s.",
+                    "We therefore give you formal notice to pay us the sum of %(total)s within %(days)s days of "
+                    "receipt of this letter.",
                     total=currency.format(total),
-                    deadline=format_date(self.env, deadline, date_format="long"),
+                    days=company.credit_formal_notice_days,
                 ),
                 "cheque": self.env._(
                     "You may also pay by cheque made out to %(company)s, sent to the address above.",

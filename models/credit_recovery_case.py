@@ -332,11 +332,15 @@ class CreditRecoveryCase(models.Model):
         "move_ids.amount_residual_signed",
         "cost_line_ids.amount",
         "cost_line_ids.claimed",
+        "cost_line_ids.justified",
+        "cost_line_ids.kind",
+        "cost_line_ids.date",
+        "judgment_service_date",
     )
     def _compute_amounts(self):
         for as_of, cases in self.grouped("amounts_date").items():
             moves = cases.move_ids
-            details = moves._credit_late_details(as_of, unbilled_only=True) if as_of and moves else {}
+            details = moves._credit_claimable_details(as_of) if as_of and moves else {}
             for case in cases:
                 company = case.company_id
                 currency = case.currency_id
@@ -346,21 +350,33 @@ class CreditRecoveryCase(models.Model):
                     detail = details.get(move, {})
                     if detail.get("error"):
                         errors.append(detail["error"])
+                    # A penalty invoice counts once, as the penalties and indemnities it billed.
                     penalties += move.currency_id._convert(
-                        sum(item["amount"] for item in detail.get("penalties", [])), currency, company, as_of
+                        sum(item["amount"] for item in detail.get("penalties", []))
+                        + detail.get("billed_penalties", 0.0),
+                        currency,
+                        company,
+                        as_of,
                     )
                     indemnity += move.currency_id._convert(
-                        detail.get("indemnity", 0.0), currency, company, as_of
+                        detail.get("indemnity", 0.0) + detail.get("billed_indemnity", 0.0),
+                        currency,
+                        company,
+                        as_of,
                     )
                     interest += move.currency_id._convert(
                         detail.get("legal_interest", 0.0), currency, company, as_of
                     )
-                case.amount_principal = sum(case.move_ids.mapped("amount_residual_signed"))
+                case.amount_principal = sum(
+                    case.move_ids.filtered(lambda move: not move.credit_is_penalty_invoice).mapped(
+                        "amount_residual_signed"
+                    )
+                )
                 case.amount_penalties = currency.round(penalties)
                 case.amount_indemnity = currency.round(indemnity)
                 case.amount_interest = currency.round(interest)
                 case.amount_costs = sum(case.cost_line_ids.mapped("amount"))
-                case.amount_costs_claimed = sum(case.cost_line_ids.filtered("claimed").mapped("amount"))
+                case.amount_costs_claimed = case._credit_claimable_costs(case.amount_indemnity)
                 case.amount_total = (
                     case.amount_principal
                     + case.amount_penalties
@@ -880,17 +896,42 @@ class CreditRecoveryCase(models.Model):
                     self.amount_interest,
                 )
             )
-        for cost in self.cost_line_ids.filtered("claimed").sorted("date"):
+        if self.amount_costs_claimed:
+            costs = self._credit_chargeable_cost_lines()
             lines.append(
                 (
                     self.env._(
-                        "Costs: %(cost)s of %(date)s", cost=cost.name, date=format_date(self.env, cost.date)
+                        "Recovery costs on proof (%(costs)s), beyond the fixed indemnities",
+                        costs=", ".join(costs.mapped("name")),
                     ),
-                    "",
-                    cost.amount,
+                    self.env._("Code de commerce, art. L441-10 II"),
+                    self.amount_costs_claimed,
                 )
             )
         return lines
+
+    def _credit_chargeable_cost_lines(self):
+        """The costs the creditor may charge to the debtor itself, before the 40 EUR are deducted.
+
+        Never the dépens (court fees), which only the judge awards (CPC 695-700); only costs kept with their
+        proof; a consumer owes none incurred without an enforceable title (CPCE L111-8), i.e. before the
+        judgment was served.
+        """
+        self.ensure_one()
+        costs = self.cost_line_ids.filtered(
+            lambda cost: cost.claimed and cost.justified and cost.kind != "court"
+        )
+        if self.partner_id.commercial_partner_id.credit_customer_type == "b2c":
+            title = self.judgment_service_date
+            costs = costs.filtered(lambda cost: title and cost.date >= title)
+        return costs
+
+    def _credit_claimable_costs(self, indemnity):
+        """Costs claimed on top of the principal: a business owes recovery costs only beyond the fixed
+        indemnities ``indemnity`` already claimed (L441-10 II); a consumer owes no indemnity to deduct."""
+        self.ensure_one()
+        chargeable = sum(self._credit_chargeable_cost_lines().mapped("amount"))
+        return self.currency_id.round(max(0.0, chargeable - indemnity))
 
 
 class CreditRecoveryCaseCost(models.Model):
@@ -911,6 +952,12 @@ class CreditRecoveryCaseCost(models.Model):
         string="Claimed from the Debtor",
         default=True,
         help="Recovery costs cannot be charged to a consumer without an enforceable title (CPCE L111-8).",
+    )
+    justified = fields.Boolean(
+        string="Proof Kept",
+        help="The invoice or receipt of this cost is kept: a business owes recovery costs beyond the 40 EUR "
+        "indemnities only on proof (Code de commerce L441-10 II). Court fees (dépens) are never charged by "
+        "the creditor: the judge awards them.",
     )
 
     _sql_constraints = [

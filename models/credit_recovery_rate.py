@@ -11,6 +11,10 @@ RATE_KINDS = [
     ("legal_other", "Legal interest rate (other cases)"),
 ]
 INTEREST_KINDS = ("b2b_default", "legal_private", "legal_other")
+# Penalty kinds read from the legal interest rate (other cases) of each semester (C. com. L441-10 II):
+# ``contractual`` is the agreed rate, never below 3 times that rate; ``legal_triple`` is 3 times it.
+FLOORED_KINDS = ("contractual", "legal_triple")
+LEGAL_RATE_MULTIPLIER = 3
 
 
 class CreditRecoveryRate(models.Model):
@@ -75,14 +79,16 @@ class CreditRecoveryRate(models.Model):
         """Interest on ``amount`` for the days after ``date_from`` up to and including ``date_to``.
 
         ``kind``: ``b2b_default`` (ECB main refinancing rate in force on 1 January / 1 July of each
-        semester + 10 points), ``legal_private`` or ``legal_other`` (legal interest rate of each semester).
+        semester + 10 points), ``legal_private`` or ``legal_other`` (legal interest rate of each semester),
+        ``contractual`` (``fixed_rate``, raised in each semester to 3 times its legal interest rate, other
+        cases, when below it) or ``legal_triple`` (3 times that legal rate).
         ``fixed_rate`` (percent a year) replaces the table; ``extra_points`` is added to the rate (the
         5 points due two months after a court decision). Rounded to the cent per rate segment; raises a
         ``UserError`` naming the semester when a needed rate is not recorded.
         """
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)
-        tables = self._interest_tables([kind], date_to) if fixed_rate is None else {}
+        tables = self._interest_tables([kind], date_to) if fixed_rate is None or kind in FLOORED_KINDS else {}
         return self._interest_from_tables(tables, amount, date_from, date_to, kind, extra_points, fixed_rate)
 
     # ------------------------------------------------------------------------------------------------
@@ -91,6 +97,8 @@ class CreditRecoveryRate(models.Model):
     @api.model
     def _table_kind(self, kind):
         """The kind of rate records an interest ``kind`` reads."""
+        if kind in FLOORED_KINDS:
+            return "legal_other"
         if kind not in INTEREST_KINDS:
             raise UserError(self.env._("Unknown kind of interest: %(kind)s.", kind=kind))
         return "ecb_mro" if kind == "b2b_default" else kind
@@ -138,6 +146,15 @@ class CreditRecoveryRate(models.Model):
     @api.model
     def _interest_segments(self, tables, date_from, date_to, kind, extra_points=0.0, fixed_rate=None):
         """``[((first_day, last_day), annual rate), ...]`` of the period ``(date_from, date_to]``."""
+        if kind in FLOORED_KINDS:
+            if kind == "contractual" and fixed_rate is None:
+                raise UserError(self.env._("A contractual penalty rate needs its rate."))
+            result = []
+            for segment, legal in self._interest_segments(tables, date_from, date_to, "legal_other"):
+                floor = round(LEGAL_RATE_MULTIPLIER * legal, 6)
+                rate = floor if kind == "legal_triple" else max(fixed_rate, floor)
+                result.append((segment, rate + extra_points))
+            return result
         if fixed_rate is not None:
             return [
                 (segment, fixed_rate + extra_points) for segment in interest.split_period(date_from, date_to)
@@ -162,6 +179,27 @@ class CreditRecoveryRate(models.Model):
                 raise self._missing_rate_error(kind, start)
             result.append((segment, rate + extra_points))
         return result
+
+    @api.model
+    def _computable_until(self, tables, kind, date_to, fixed_rate=None):
+        """``(last day, reason)``: up to which day the interest ``kind`` can be computed by ``date_to``.
+
+        The last day is ``date_to`` when every semester up to it has its official rate; otherwise the last
+        day of the last semester that has one (``None`` when none has), and ``reason`` is the translated
+        message naming the semester of ``date_to`` when its rate is missing (``False`` when nothing is missing).
+        """
+        start = interest.semester_start(date_to)
+        reason = False
+        # Walk back semester by semester (at most 20 years) to the last one whose rate is recorded.
+        for _step in range(40):
+            try:
+                self._interest_segments(tables, start - timedelta(days=1), start, kind, fixed_rate=fixed_rate)
+            except UserError as error:
+                reason = reason or error.args[0]
+                start = interest.semester_start(start - timedelta(days=1))
+                continue
+            return (interest.semester_end(start) if reason else date_to), reason
+        return None, reason
 
     @api.model
     def _rate_in_force(self, kind, day):
@@ -231,8 +269,9 @@ class CreditRecoveryRate(models.Model):
             "legal_other": self.env._("legal interest rate (other cases)"),
         }
         note = self.env._(
-            "Enter the following rates for %(semester)s in Credit Recovery > Configuration > Official "
-            "Rates: %(rates)s. Late-payment penalties and legal interest cannot be computed without them.",
+            "Enter the following rates for %(semester)s in Credit Recovery > Configuration > New Semester "
+            "Rates (one click when the ECB rate is unchanged): %(rates)s. Until then, penalties and legal "
+            "interest are computed up to the end of the last semester whose rates are known.",
             semester=semester,
             rates=", ".join(kind_labels[kind] for kind in missing),
         )

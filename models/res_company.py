@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 RISK_LEVELS = [
@@ -334,13 +334,15 @@ class ResCompany(models.Model):
         [
             ("legal_default", "Legal default rate (ECB rate + 10 points)"),
             ("contractual", "Contractual rate"),
+            ("legal_triple", "3 times the legal interest rate"),
         ],
         string="Late-Payment Penalty Basis",
         default="legal_default",
         required=True,
         help="Legal default: the ECB main refinancing rate in force on 1 January / 1 July + 10 points "
-        "(Code de commerce L441-10). Contractual: the rate of your terms of sale, at least 3 times the legal "
-        "interest rate.",
+        "(Code de commerce L441-10). Contractual: the rate of your terms of sale, raised in each semester to 3 "
+        "times the legal interest rate when below it. 3 times the legal interest rate: the usual wording of "
+        "terms of sale, the legal rate of each semester. Invoices keep the basis in force when posted.",
     )
     credit_penalty_rate = fields.Float(
         string="Contractual Penalty Rate (%)",
@@ -407,7 +409,11 @@ class ResCompany(models.Model):
     def _check_credit_penalty_rate(self):
         today = fields.Date.context_today(self)
         for company in self.filtered(lambda company: company.credit_penalty_basis == "contractual"):
-            legal_rate = self.env["credit.recovery.rate"]._rate_in_force("legal_other", today)
+            try:
+                legal_rate = self.env["credit.recovery.rate"]._rate_in_force("legal_other", today)
+            except UserError:
+                # The rate of the semester is not entered yet: penalties apply the floor per semester anyway.
+                continue
             floor = 3 * legal_rate
             if company.credit_penalty_rate < floor:
                 raise ValidationError(
@@ -473,3 +479,18 @@ class ResCompany(models.Model):
         for company in self:
             if company.credit_formal_notice_days < 1:
                 raise ValidationError(self.env._("The deadline of a formal notice must be at least one day."))
+
+    # Missing official rate (issue #14, item 11).
+    credit_missing_rate_policy = fields.Selection(
+        [
+            ("accrued", "State the penalties accrued up to the last published semester"),
+            ("block", "Block the letter until the rate is entered"),
+        ],
+        string="When an Official Rate Is Missing",
+        default="accrued",
+        required=True,
+        help="What reminder letters and formal notices do when the official rate of a semester they cover "
+        "is not entered yet: state the penalties accrued up to the last semester whose rate is known (the "
+        "rest being claimed later), or refuse to print with the reason. The recovery indemnity never "
+        "depends on a rate and is always stated.",
+    )

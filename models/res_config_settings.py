@@ -75,3 +75,8 @@ class ResConfigSettings(models.TransientModel):
 
     # Formal notice (issue #7).
     credit_formal_notice_days = fields.Integer(related="company_id.credit_formal_notice_days", readonly=False)
+
+    # Missing official rate (issue #14).
+    credit_missing_rate_policy = fields.Selection(
+        related="company_id.credit_missing_rate_policy", readonly=False
+    )

@@ -1023,16 +1023,17 @@ class ResPartner(models.Model):
         compute="_compute_credit_customer_type",
         store=True,
         readonly=False,
-        precompute=True,
         recursive=True,
         help="Business customers owe late-payment penalties and the fixed recovery indemnity; consumers owe "
-        "legal interest from the formal notice. Defaults from 'Company'; contacts follow their company.",
+        "legal interest from the formal notice. Derived from the SIREN / SIRET: a company or an individual "
+        "registered as a sole trader or liberal profession is a business; a Credit Manager may correct it. "
+        "Contacts follow their company.",
     )
 
-    @api.depends("is_company", "parent_id.credit_customer_type")
+    @api.depends("is_company", "company_registry", "siret", "parent_id.credit_customer_type")
     def _compute_credit_customer_type(self):
         for partner in self:
             if partner.parent_id and not partner.is_company:
                 partner.credit_customer_type = partner.parent_id.credit_customer_type
             else:
-                partner.credit_customer_type = "b2b" if partner.is_company else "b2c"
+                partner.credit_customer_type = partner._credit_derived_customer_type()

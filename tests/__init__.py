@@ -34,3 +34,4 @@ from . import test_gates_formal_notice
 from . import test_gates_records
 from . import test_gates_http
 from . import test_gates_settings
+from . import test_law_edges

@@ -109,10 +109,10 @@ class TestFormalNotice(CreditRecoveryCommon):
         self.assertIn("12,15 %", legal)
         self.assertIn("D441-5", legal)
         self.assertFalse(tree.xpath("//p[@name='legal_b2c']"))
-        # The deadline is a date: 8 days (the company's setting) from the letter.
+        # The deadline: 8 days (the company's setting) from the receipt of the letter (issue #14).
         notice = self._texts(tree, "//p[@name='notice']")[0]
         self.assertIn("1\xa0253,58\xa0€", notice)
-        self.assertIn("12 mai 2026", notice)
+        self.assertIn("dans un délai de 8 jours à compter de la réception de la présente", notice)
         bank = self._texts(tree, "//p[@name='bank_account']")[0]
         self.assertIn("FR76 3000 6000 0112 3456 7890 189", bank)
         self.assertIn("Banque :", bank)
@@ -136,7 +136,7 @@ class TestFormalNotice(CreditRecoveryCommon):
         self.assertEqual(self._texts(tree, "//tr[@name='invoice']/td[@name='due']"), ["03/31/2026"])
         self.assertEqual(self._texts(tree, "//tr[@name='invoice']/td[@name='penalties']"), ["13.58\xa0€"])
         self.assertIn("1,253.58\xa0€", self._texts(tree, "//tr[@name='total']")[0])
-        self.assertIn("May 19, 2026", self._texts(tree, "//p[@name='notice']")[0])
+        self.assertIn("within 15 days of receipt", self._texts(tree, "//p[@name='notice']")[0])
         self.assertIn("late-payment penalties", self._texts(tree, "//p[@name='legal_b2b']")[0])
         self.assertIn("competent court", self._texts(tree, "//p[@name='follow_up']")[0])
 
@@ -160,6 +160,7 @@ class TestFormalNotice(CreditRecoveryCommon):
     @freeze_time(LETTER_DAY)
     def test_missing_rate_stops_the_letter(self):
         action, _invoice = self._notice(self.customer)
+        self.company.credit_missing_rate_policy = "block"
         self.env["credit.recovery.rate"].search([("kind", "=", "ecb_mro")]).unlink()
         with self.assertRaises(UserError):
             action._formal_notice_values()
@@ -300,13 +301,15 @@ class TestFormalNotice(CreditRecoveryCommon):
         self.assertEqual(action.state, "done")
         self.assertEqual(action.registered_mail_date, date(2026, 5, 4))
         self.assertEqual(action.formal_notice_deadline, date(2026, 5, 12))
-        self.assertEqual(invoice.credit_formal_notice_date, date(2026, 5, 4))
+        # The notice takes effect on its receipt, not on its posting.
+        self.assertFalse(invoice.credit_formal_notice_date)
         self.assertIn("1A 123 456 7890 1", str(invoice.message_ids[:1].body))
         # The acknowledgement of receipt comes back later.
         controller_action.registered_mail_ack_date = date(2026, 5, 6)
         self.assertEqual(action.registered_mail_ack_date, date(2026, 5, 6))
+        self.assertEqual(invoice.credit_formal_notice_date, date(2026, 5, 6))
         # The notice starts the consumer's legal interest (nothing before it).
-        self.assertEqual(invoice.with_context(credit_recovery_date="2026-05-04").legal_interest_amount, 0.0)
+        self.assertEqual(invoice.with_context(credit_recovery_date="2026-05-06").legal_interest_amount, 0.0)
         self.assertGreater(invoice.with_context(credit_recovery_date="2026-06-03").legal_interest_amount, 0.0)
         # Posted once: it cannot be posted again.
         with self.assertRaises(UserError):
@@ -314,7 +317,7 @@ class TestFormalNotice(CreditRecoveryCommon):
         # The letter keeps the posting date and the deadline fixed when posted.
         with freeze_time("2026-06-01"):
             _content, tree = self._render(action)
-        self.assertIn("12 mai 2026", self._texts(tree, "//p[@name='notice']")[0])
+        self.assertIn("8 jours à compter de la réception", self._texts(tree, "//p[@name='notice']")[0])
         self.assertIn("1A 123 456 7890 1", self._texts(tree, "//p[@name='registered_mail']")[0])
 
     def test_sending_rechecks_certainty_and_keeps_earlier_notice_date(self):

@@ -170,6 +170,7 @@ class TestLegalInvoice(CreditRecoveryCommon):
         late = self._late(invoice, "2026-07-10")
         self.assertIn("2026-S2", late.credit_late_amounts_error)
         self.assertEqual(late.late_penalty_amount, 0.0)
+        self.company.credit_missing_rate_policy = "block"
         with self.assertRaisesRegex(UserError, "2026-S2"):
             self.env["credit.recovery.penalty.invoice.wizard"].create(
                 {"move_ids": [Command.set(invoice.ids)], "date": "2026-07-10"}
@@ -261,9 +262,12 @@ class TestLegalInvoice(CreditRecoveryCommon):
         self.assertNotIn("indemnité forfaitaire", html)
         self.assertIn("intérêts au taux légal", html)
         self.assertIn("2,76", html)
-        # A contractual rate is printed as such.
+        # A contractual rate is printed as such, on the invoices issued under it (issue #14: the terms in
+        # force at posting stay on the invoice).
         self.company.write({"credit_penalty_basis": "contractual", "credit_penalty_rate": 15.0})
-        self.assertIn("15,00", self._invoice_html(invoice))
+        self.assertIn("12,15", self._invoice_html(invoice))
+        contractual = self._invoice(self.customer, 1000.0, "2025-09-15", due_date="2025-10-15")
+        self.assertIn("15,00", self._invoice_html(contractual))
 
     @freeze_time("2025-10-01")
     def test_invoice_pdf_renders_with_wkhtmltopdf(self):

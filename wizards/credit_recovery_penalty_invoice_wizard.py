@@ -46,6 +46,8 @@ class CreditRecoveryPenaltyInvoiceWizard(models.TransientModel):
     def action_create_invoices(self):
         """One penalty invoice per customer: penalties and indemnities not billed yet, without VAT."""
         self.ensure_one()
+        # Claims born before an opening judgment: their penalties stop and are declared, never billed.
+        self.env["res.partner"]._credit_check_no_pursuit(self.move_ids, self.env._("A penalty invoice"))
         moves = self.move_ids.filtered(
             lambda move: (
                 move.move_type == "out_invoice"
@@ -54,8 +56,14 @@ class CreditRecoveryPenaltyInvoiceWizard(models.TransientModel):
                 and move.partner_id.commercial_partner_id.credit_customer_type != "b2c"
             )
         )
-        details = moves._credit_late_details(self.date, unbilled_only=True)
-        errors = [detail["error"] for detail in details.values() if detail.get("error")]
+        details = moves._credit_claimable_details(self.date)
+        # A missing official rate bills the days up to the last published semester (the rest later),
+        # unless the company blocks until the rate is entered.
+        errors = [
+            detail["error"]
+            for move, detail in details.items()
+            if detail.get("error") and move.company_id.credit_missing_rate_policy == "block"
+        ]
         if errors:
             raise UserError(errors[0])
         groups = defaultdict(list)
@@ -87,6 +95,11 @@ class CreditRecoveryPenaltyInvoiceWizard(models.TransientModel):
             raise UserError(self.env._("Choose the penalty product in the Credit Recovery settings."))
         line_values = []
         billed = []
+        # Penalties are financial income (7631, or the income account of the company's own product), the
+        # indemnity other operating income (758), on the French chart.
+        own_account = company.credit_penalty_product_id.property_account_income_id
+        penalty_account = own_account or company._credit_find_account(("7631",))
+        indemnity_account = company._credit_find_account(("758",))
         for move, detail in items:
             for item in detail["penalties"]:
                 first_day = item["date_from"] + timedelta(days=1)
@@ -103,6 +116,7 @@ class CreditRecoveryPenaltyInvoiceWizard(models.TransientModel):
                             end=format_date(self.env, item["date_to"]),
                             rates=", ".join(move._credit_format_rate(rate) for rate in item["rates"]),
                         ),
+                        penalty_account,
                     )
                 )
                 billed.append(
@@ -125,6 +139,7 @@ class CreditRecoveryPenaltyInvoiceWizard(models.TransientModel):
                             "(Code de commerce D441-5)",
                             invoice=move.name,
                         ),
+                        indemnity_account,
                     )
                 )
                 billed.append(
@@ -139,6 +154,10 @@ class CreditRecoveryPenaltyInvoiceWizard(models.TransientModel):
                 "invoice_date": self.date,
                 "credit_is_penalty_invoice": True,
                 "invoice_origin": ", ".join(move.name for move, _detail in items),
+                # Penalties and the indemnity are damages, not the price of a supply: out of the scope of VAT.
+                "narration": self.with_context(lang=self._penalty_invoice_lang(partner)).env._(
+                    "Out of the scope of VAT (article 256 of the French General Tax Code)."
+                ),
                 "invoice_line_ids": [Command.create(values) for values in line_values],
             }
         )
@@ -150,11 +169,18 @@ class CreditRecoveryPenaltyInvoiceWizard(models.TransientModel):
         self.env["credit.recovery.penalty.line"].create(billed)
         return penalty_move
 
-    def _line_values(self, product, amount, label):
-        return {
+    def _line_values(self, product, amount, label, account=None):
+        values = {
             "product_id": product.id,
             "name": label,
             "quantity": 1.0,
             "price_unit": amount,
             "tax_ids": [Command.clear()],
         }
+        if account:
+            values["account_id"] = account.id
+        return values
+
+    def _penalty_invoice_lang(self, partner):
+        """French for a customer established in France, its own language otherwise."""
+        return "fr_FR" if partner.country_id.code == "FR" else partner.lang
