@@ -69,6 +69,7 @@
         "views/credit_recovery_formal_recovery_views.xml",
         "views/credit_recovery_effectiveness_views.xml",
         "views/credit_recovery_reporting_menus.xml",
+        "wizards/credit_recovery_dry_run_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

@@ -36,3 +36,4 @@ from . import credit_recovery_action_formal_notice
 from . import res_partner_collective_proceeding
 from . import credit_recovery_effectiveness
 from . import account_move_line
+from . import credit_recovery_book_payment

@@ -16,3 +16,7 @@ from . import test_formal_notice
 from . import test_prescription
 from . import test_effectiveness
 from . import test_letter_penalties
+from . import test_dunning_payers
+from . import test_dunning_run
+from . import test_dunning_tools
+from . import test_dunning_letters_pdf

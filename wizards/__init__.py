@@ -9,3 +9,4 @@ from . import credit_recovery_penalty_invoice_wizard
 from . import credit_recovery_doubtful_wizard
 from . import account_payment_register_doubtful
 from . import credit_recovery_certainty_override_wizard
+from . import credit_recovery_dry_run
