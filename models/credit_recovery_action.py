@@ -1,3 +1,4 @@
+import logging
 from collections import defaultdict
 
 from markupsafe import Markup, escape
@@ -7,6 +8,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
 from .credit_recovery_level import CHANNELS
+
+_logger = logging.getLogger(__name__)
 
 # The module's own unique index: an IntegrityError on it means "already done today", nothing else does.
 UNIQUE_INDEX = "credit_recovery_action_unique_level_day"
@@ -232,11 +235,34 @@ class CreditRecoveryAction(models.Model):
         queued = self.search([("send_queued", "=", True)], order="id", limit=batch_size)
         if not queued:
             return 0
-        to_send = queued._stop_payers()
+        try:
+            with self.env.cr.savepoint():
+                queued._send_now()
+        except Exception:  # replayed one by one below, so that one bad e-mail never blocks the queue
+            for action in queued:
+                try:
+                    with self.env.cr.savepoint():
+                        action._send_now()
+                except Exception as error:
+                    _logger.warning("Dunning run: the e-mail of action %s failed: %s", action.id, error)
+                    action.send_queued = False
+                    if action.run_id:
+                        action.run_id._record_failure(
+                            self.env._(
+                                "%(customer)s: %(error)s",
+                                customer=action.partner_id.display_name,
+                                error=str(error),
+                            ),
+                            action.partner_id,
+                        )
+        return len(queued)
+
+    def _send_now(self):
+        """Send the queued e-mails of ``self``, unless their customer may have paid since the decision."""
+        to_send = self._stop_payers()
         to_send._refresh_amounts()
         to_send._send_emails()
-        queued.write({"send_queued": False})
-        return len(queued)
+        self.write({"send_queued": False})
 
     def _send_emails(self):
         for level, actions in self.grouped("level_id").items():

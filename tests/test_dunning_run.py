@@ -61,14 +61,16 @@ class TestDunningRunReliability(CreditRecoveryCommon):
 
     def test_decide_writes_nothing_and_its_queries_do_not_grow(self):
         self._customers(4)
-        run = self.Run.new({"company_id": self.company.id, "date": day(3)})
 
         def count_decide():
+            self.env.flush_all()  # the invoices' pending computations are not the decision's
             self.env.invalidate_all()
+            run = self.Run.new({"company_id": self.company.id, "date": day(3)})  # in memory: nothing written
             before = self.env.cr.sql_log_count
             decisions = run._decide()
             return self.env.cr.sql_log_count - before, decisions
 
+        count_decide()  # warms the registry's caches (access rules, defaults) that a daily run finds warm
         queries_n, decisions = count_decide()
         self.assertEqual(len(decisions), 5)
         self._customers(10, start=4)
@@ -208,3 +210,29 @@ class TestDunningRunReliability(CreditRecoveryCommon):
         self.assertEqual(self.line.credit_recovery_level_id, self._level(21))
         again = self._run(46)
         self.assertEqual((again.level_id, again.state), (self._level(30), "to_validate"))
+
+    def test_one_failing_email_never_blocks_the_queue(self):
+        other = self._customers(1)
+        self._run(3)
+        original = type(self.Action)._send_emails
+
+        def failing_send(actions):
+            if self.customer in actions.partner_id:
+                raise ValueError("template on fire")
+            return original(actions)
+
+        with (
+            patch.object(type(self.Action), "_send_emails", failing_send),
+            mute_logger("odoo.addons.account_credit_recovery.models.credit_recovery_action"),
+        ):
+            self._run(7)
+        emails = self.Action.search([("date", "=", day(7))])
+        self.assertEqual(emails.mapped("send_queued"), [False, False])
+        self.assertEqual(emails.filtered(lambda action: action.state == "done").partner_id, other)
+        run = self._the_run(7)
+        self.assertEqual(run.failed_partner_ids, self.customer)
+        self.assertIn("template on fire", run.log)
+        self.assertEqual(
+            self.env["mail.mail"].search([("model", "=", "credit.recovery.action")]).res_id,
+            emails.filtered(lambda action: action.partner_id == other).id,
+        )
