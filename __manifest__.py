@@ -89,6 +89,7 @@
         "wizards/credit_recovery_rate_semester_wizard_views.xml",
         "views/account_move_penalty_terms_views.xml",
         "report/credit_recovery_claim_declaration_report.xml",
+        "wizards/credit_recovery_dry_run_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

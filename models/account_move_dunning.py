@@ -80,5 +80,11 @@ class AccountMoveLine(models.Model):
         ondelete="restrict",
         help="The last dunning level this receivable item reached.",
     )
+    credit_recovery_level_date = fields.Date(
+        string="Dunning Level Reached On",
+        copy=False,
+        help="The day the item reached its dunning level: the run never contacts the customer again sooner "
+        "than the policy's interval, even when the action is deleted.",
+    )
     credit_recovery_excluded = fields.Boolean(string="Excluded from Dunning", copy=False)
     credit_recovery_exclusion_reason = fields.Char(string="Exclusion Reason", copy=False)

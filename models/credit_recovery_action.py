@@ -1,3 +1,6 @@
+import logging
+from collections import defaultdict
+
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -5,6 +8,11 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
 from .credit_recovery_level import CHANNELS
+
+_logger = logging.getLogger(__name__)
+
+# The module's own unique index: an IntegrityError on it means "already done today", nothing else does.
+UNIQUE_INDEX = "credit_recovery_action_unique_level_day"
 
 
 class CreditRecoveryAction(models.Model):
@@ -63,6 +71,13 @@ class CreditRecoveryAction(models.Model):
         help="The contact the letter or e-mail goes to.",
     )
     printed = fields.Boolean(help="The letter was printed (or downloaded) for posting.")
+    send_queued = fields.Boolean(
+        string="E-mail Queued",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="The e-mail and its letter wait for the dunning run's next call, which renders and sends them.",
+    )
     outcome = fields.Text(help="What came out of the contact: the customer's answer, a promise, a dispute...")
     next_call_date = fields.Date(string="Next Call", help="The call back agreed with the customer.")
     pre_due = fields.Boolean(
@@ -88,10 +103,11 @@ class CreditRecoveryAction(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                CREATE UNIQUE INDEX IF NOT EXISTS credit_recovery_action_unique_level_day
+                CREATE UNIQUE INDEX IF NOT EXISTS %s
                     ON credit_recovery_action (company_id, partner_id, level_id, date)
                  WHERE state != 'cancel'
-                """
+                """,
+                SQL.identifier(UNIQUE_INDEX),
             )
         )
 
@@ -102,13 +118,16 @@ class CreditRecoveryAction(models.Model):
         waiting = self.filtered(lambda action: action.state == "to_validate")
         if waiting != self:
             raise UserError(self.env._("Only actions waiting for validation can be validated."))
+        waiting._check_no_payment_signal()
         waiting.write({"state": "draft"})
         waiting.message_post(body=self.env._("Validated by %(user)s.", user=self.env.user.name))
         waiting._execute()
         return True
 
     def action_cancel(self):
-        self.filtered(lambda action: action.state != "done").write({"state": "cancel"})
+        cancelled = self.filtered(lambda action: action.state not in ("done", "cancel"))
+        cancelled.write({"state": "cancel", "send_queued": False})
+        cancelled._revert_line_levels()
         return True
 
     def action_done(self):
@@ -148,8 +167,14 @@ class CreditRecoveryAction(models.Model):
         return True
 
     def action_print_letter(self):
-        """The letter of each action, rendered in the customer's language."""
+        """The letter of each action, rendered in the customer's language, with the amounts of today.
+
+        Refused while a customer may have paid (``credit.recovery.book.payment``): reconcile first.
+        """
         report = self._letter_report()
+        to_print = self.filtered(lambda action: not action.printed)
+        to_print._check_no_payment_signal()
+        to_print.filtered(lambda action: action.state != "done")._refresh_amounts()
         self.write({"printed": True})
         return report.report_action(self)
 
@@ -159,21 +184,37 @@ class CreditRecoveryAction(models.Model):
         """The letter the actions in ``self`` print: the reminder letter."""
         return self.env.ref("account_credit_recovery.action_report_credit_recovery_letter")
 
-    def _execute(self):
-        """Carry out draft actions, channel by channel, in batches (the mail queue, one activity each)."""
+    def _execute(self, decided=False):
+        """Carry out draft actions, channel by channel, in batches.
+
+        E-mails are queued (``send_queued``): the run's next call renders their letters and sends them
+        through the mail queue (``_send_queued``). Calls and litigation reviews become activities created in
+        one batch, which notify nobody by e-mail (the controller sees them in the activity list and the
+        dashboard). Unless the run ``decided`` them a moment ago, the actions of customers who may have paid
+        are cancelled first (``_stop_payers``).
+        """
         actions = self.filtered(lambda action: action.state == "draft")
+        if not decided:
+            actions = actions._stop_payers()
+            actions._refresh_amounts()
+        actions.partner_id.fetch(["name", "email", "lang", "user_id"])
         for action in actions:
             action.contact_id = action.partner_id._credit_recovery_letter_contact()
         emails = actions.filtered(lambda action: action.channel == "email")
         no_address = emails.filtered(lambda action: not action.contact_id.email)
         no_address.write({"channel": "letter"})
-        for action in no_address:
-            action.message_post(
-                body=self.env._(
+        no_address._message_log_batch(
+            {
+                action.id: self.env._(
                     "No e-mail address for %(contact)s: sent as a letter.", contact=action.contact_id.name
                 )
-            )
-        (emails - no_address)._send_emails()
+                for action in no_address
+            }
+        )
+        queued = emails - no_address
+        if queued:
+            queued.write({"send_queued": True})
+            self.env.ref("account_credit_recovery.ir_cron_credit_recovery_run")._trigger()
         actions.filtered(lambda action: action.channel == "phone")._schedule_calls()
         actions.filtered(lambda action: action.channel == "litigation")._schedule_litigation_review()
         letters = actions.filtered(lambda action: action.channel in ("letter", "registered_letter"))
@@ -181,6 +222,45 @@ class CreditRecoveryAction(models.Model):
         actions._log_on_customer()
         actions._notify_salespeople()
         actions._apply_credit_hold()
+
+    @api.model
+    def _send_queued(self, batch_size=50):
+        """Render and send up to ``batch_size`` queued e-mails with their letters; returns how many were taken.
+
+        Right before sending, the customers who may have paid since the decision are not reminded (their
+        actions are cancelled) and the amounts are those of today.
+        """
+        queued = self.search([("send_queued", "=", True)], order="id", limit=batch_size)
+        if not queued:
+            return 0
+        try:
+            with self.env.cr.savepoint():
+                queued._send_now()
+        except Exception:  # replayed one by one below, so that one bad e-mail never blocks the queue
+            for action in queued:
+                try:
+                    with self.env.cr.savepoint():
+                        action._send_now()
+                except Exception as error:
+                    _logger.warning("Dunning run: the e-mail of action %s failed: %s", action.id, error)
+                    action.send_queued = False
+                    if action.run_id:
+                        action.run_id._record_failure(
+                            self.env._(
+                                "%(customer)s: %(error)s",
+                                customer=action.partner_id.display_name,
+                                error=str(error),
+                            ),
+                            action.partner_id,
+                        )
+        return len(queued)
+
+    def _send_now(self):
+        """Send the queued e-mails of ``self``, unless their customer may have paid since the decision."""
+        to_send = self._stop_payers()
+        to_send._refresh_amounts()
+        to_send._send_emails()
+        self.write({"send_queued": False})
 
     def _send_emails(self):
         for level, actions in self.grouped("level_id").items():
@@ -191,26 +271,146 @@ class CreditRecoveryAction(models.Model):
                 template.with_context(lang=lang).send_mail_batch(lang_actions.ids, force_send=False)
         self.write({"state": "done"})
 
-    def _schedule_calls(self):
-        history = self._previous_contacts()
-        for action in self:
-            action.activity_schedule(
-                act_type_xmlid="mail.mail_activity_data_call",
-                date_deadline=action.date,
-                summary=self.env._(
-                    "Call %(customer)s: %(level)s",
-                    customer=action.partner_id.name,
-                    level=action.level_id.name,
-                ),
-                note=action._call_brief(history.get(action.partner_id, self.browse())),
-                user_id=action.user_id.id,
+    def _payment_signals(self):
+        """``{action: {kinds}}`` of the actions whose customer has paid or may have paid, read per company."""
+        result = {}
+        Book = self.env["credit.recovery.book.payment"]
+        for company, actions in self.grouped("company_id").items():
+            signals = Book._payment_signals(company, actions.partner_id)
+            for action in actions:
+                kinds = signals.get(action.partner_id.commercial_partner_id.id)
+                if kinds:
+                    result[action] = kinds
+        return result
+
+    def _check_no_payment_signal(self):
+        """Refuse to go ahead with the actions of customers who have paid or may have paid."""
+        signals = self._payment_signals()
+        if signals:
+            Book = self.env["credit.recovery.book.payment"]
+            raise UserError(
+                self.env._(
+                    "Nobody who may have paid is reminded. Reconcile these customers' payments first:\n%(list)s",
+                    list="\n".join(
+                        self.env._(
+                            "%(action)s: %(signals)s", action=action.name, signals=Book._describe(kinds)
+                        )
+                        for action, kinds in signals.items()
+                    ),
+                )
             )
+        return True
+
+    def _stop_payers(self):
+        """Cancel the actions of customers who have paid or may have paid; returns the others.
+
+        Their items go back to the level they had, the reason is logged on each action and the run asks
+        for the reconciliation.
+        """
+        signals = self._payment_signals()
+        stopped = self.browse([action.id for action in signals])
+        if not stopped:
+            return self
+        Book = self.env["credit.recovery.book.payment"]
+        stopped.write({"state": "cancel", "send_queued": False})
+        stopped._revert_line_levels()
+        stopped._message_log_batch(
+            {
+                action.id: self.env._(
+                    "Not sent: the customer may have paid (%(signals)s). Reconcile first.",
+                    signals=Book._describe(signals[action]),
+                )
+                for action in stopped
+            }
+        )
+        for run, actions in stopped.grouped("run_id").items():
+            if run:
+                run._schedule_reconciliation(actions.partner_id - run.reconcile_partner_ids)
+        return self - stopped
+
+    def _refresh_amounts(self):
+        """The actions' amounts as the books stand today (the letter and the e-mail print them)."""
+        for action in self:
+            lines = action.line_ids.filtered(lambda line: line.amount_residual > 0)
+            due = sum(lines.mapped("amount_residual"))
+            overdue = sum(
+                lines.filtered(lambda line, action=action: line.date_maturity < action.date).mapped(
+                    "amount_residual"
+                )
+            )
+            if action.currency_id.compare_amounts(
+                due, action.amount_due
+            ) or action.currency_id.compare_amounts(overdue, action.amount_overdue):
+                action.write({"amount_due": due, "amount_overdue": overdue})
+
+    def _revert_line_levels(self):
+        """Put the items of cancelled actions back at the level of their latest other live action.
+
+        A cancelled formal notice does not let the next run jump to litigation: its items are back at the
+        previous level, and the run proposes the notice again.
+        """
+        lines = self.line_ids.filtered(lambda line: line.credit_recovery_level_id in self.level_id)
+        if not lines:
+            return
+        others = self.search(
+            [("line_ids", "in", lines.ids), ("id", "not in", self.ids), ("state", "!=", "cancel")],
+            order="date desc, id desc",
+        )
+        previous = {}
+        for action in others:
+            for line in action.line_ids & lines:
+                previous.setdefault(line, action.level_id)
+        Level = self.env["credit.recovery.level"]
+        by_level = defaultdict(lambda: self.env["account.move.line"])
+        for line in lines:
+            by_level[previous.get(line, Level)] |= line
+        for level, level_lines in by_level.items():
+            level_lines.write({"credit_recovery_level_id": level.id})
+
+    def _create_activities(self, values_list):
+        """Activities of the run, created in one batch and notifying nobody by e-mail (as Odoo's automated
+        activities): the assignee sees them in the activity list and the dashboard."""
+        return (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .create([dict(values, automated=True) for values in values_list])
+        )
+
+    def _schedule_calls(self):
+        if not self:
+            return
+        history = self._previous_contacts()
+        activity_type = self.env.ref("mail.mail_activity_data_call")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self._create_activities(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": action.id,
+                    "date_deadline": action.date,
+                    "summary": self.env._(
+                        "Call %(customer)s: %(level)s",
+                        customer=action.partner_id.name,
+                        level=action.level_id.name,
+                    ),
+                    "note": action._call_brief(history.get(action.partner_id, self.browse())),
+                    "user_id": action.user_id.id,
+                }
+                for action in self
+            ]
+        )
 
     def _schedule_litigation_review(self):
         """Propose a draft litigation case (or point to the customer's current one) and ask for its review."""
+        if not self:
+            return
         history = self._previous_contacts()
         # The run proposes the case whoever triggers it; only a Credit Manager opens it.
         cases = self.env["credit.recovery.case"].sudo()._propose_for_actions(self)
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        values_list = []
         for action in self:
             case = cases[action].sudo(False)
             action.case_id = case
@@ -220,17 +420,22 @@ class CreditRecoveryAction(models.Model):
                 case.id,
                 self.env._("Litigation case %(case)s (%(state)s)", case=case.name, state=case._state_label()),
             )
-            action.activity_schedule(
-                act_type_xmlid="mail.mail_activity_data_todo",
-                date_deadline=action.date,
-                summary=self.env._(
-                    "Litigation review of %(customer)s: case %(case)s",
-                    customer=action.partner_id.name,
-                    case=case.name,
-                ),
-                note=link + action._call_brief(history.get(action.partner_id, self.browse())),
-                user_id=action.user_id.id,
+            values_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": action.id,
+                    "date_deadline": action.date,
+                    "summary": self.env._(
+                        "Litigation review of %(customer)s: case %(case)s",
+                        customer=action.partner_id.name,
+                        case=case.name,
+                    ),
+                    "note": link + action._call_brief(history.get(action.partner_id, self.browse())),
+                    "user_id": action.user_id.id,
+                }
             )
+        self._create_activities(values_list)
 
     def _previous_contacts(self):
         """{customer: its earlier actions, newest first}, read in one query for all of ``self``."""
@@ -279,34 +484,52 @@ class CreditRecoveryAction(models.Model):
         )
 
     def _log_on_customer(self):
-        for action in self:
-            action.partner_id.message_post(
-                body=self.env._(
-                    "Recovery: %(level)s (%(channel)s) for %(amount)s.",
-                    level=action.level_id.name,
-                    channel=dict(action._fields["channel"]._description_selection(self.env))[action.channel],
-                    amount=action.currency_id.format(action.amount_due),
-                ),
-                subtype_xmlid="mail.mt_note",
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        for partner, actions in self.grouped("partner_id").items():
+            partner._message_log_batch(
+                {
+                    partner.id: Markup("<br/>").join(
+                        self.env._(
+                            "Recovery: %(level)s (%(channel)s) for %(amount)s.",
+                            level=action.level_id.name,
+                            channel=channels[action.channel],
+                            amount=action.currency_id.format(action.amount_due),
+                        )
+                        for action in actions
+                    )
+                }
             )
 
     def _notify_salespeople(self):
-        for action in self.filtered(
+        actions = self.filtered(
             lambda action: action.level_id.notify_salesperson and action.partner_id.user_id
-        ):
-            action.partner_id.activity_schedule(
-                act_type_xmlid="mail.mail_activity_data_todo",
-                date_deadline=action.date,
-                summary=self.env._("Your customer %(customer)s is overdue", customer=action.partner_id.name),
-                note=self.env._(
-                    "%(customer)s owes %(amount)s past due; recovery has started (%(level)s). "
-                    "A word from you may help.",
-                    customer=action.partner_id.name,
-                    amount=action.currency_id.format(action.amount_overdue),
-                    level=action.level_id.name,
-                ),
-                user_id=action.partner_id.user_id.id,
-            )
+        )
+        if not actions:
+            return
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        self._create_activities(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": action.partner_id.id,
+                    "date_deadline": action.date,
+                    "summary": self.env._(
+                        "Your customer %(customer)s is overdue", customer=action.partner_id.name
+                    ),
+                    "note": self.env._(
+                        "%(customer)s owes %(amount)s past due; recovery has started (%(level)s). "
+                        "A word from you may help.",
+                        customer=action.partner_id.name,
+                        amount=action.currency_id.format(action.amount_overdue),
+                        level=action.level_id.name,
+                    ),
+                    "user_id": action.partner_id.user_id.id,
+                }
+                for action in actions
+            ]
+        )
 
     def _apply_credit_hold(self):
         for action in self.filtered(lambda action: action.level_id.set_credit_hold):
@@ -357,7 +580,7 @@ class CreditRecoveryAction(models.Model):
                 result[action.id] = {
                     "penalties": currency.round(penalties),
                     "indemnity": currency.round(indemnity),
-                    "total": currency.round(action.amount_due + penalties + indemnity),
+                    "total": currency.round(action._letter_lines()[1] + penalties + indemnity),
                     "missing_rate": missing,
                     "accrued_until": accrued_until,
                     "missing_text": missing
@@ -404,6 +627,17 @@ class CreditRecoveryAction(models.Model):
                 )
         return True
 
+    def _letter_lines(self):
+        """``(items, principal)`` the letter prints: the covered items still due, and what they owe today.
+
+        Read when the letter is rendered, never the amount frozen when the run decided.
+        """
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda line: line.amount_residual > 0).sorted(
+            lambda line: (line.date_maturity, line.id)
+        )
+        return lines, self.currency_id.round(sum(lines.mapped("amount_residual")))
+
 
 class ReportCreditRecoveryLetter(models.AbstractModel):
     """The reminder letters, with the late amounts of all the letters read in one batch."""
@@ -414,6 +648,11 @@ class ReportCreditRecoveryLetter(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         actions = self.env["credit.recovery.action"].browse(docids)
+        # However the letter is printed (button, report route, e-mail), a customer who may have paid since
+        # the decision is not sent a first copy.
+        actions.filtered(
+            lambda action: not action.printed and action.state != "cancel"
+        )._check_no_payment_signal()
         late_amounts = actions._letter_late_amounts()
         actions._check_missing_rate_policy(late_amounts)
         return {
@@ -421,4 +660,5 @@ class ReportCreditRecoveryLetter(models.AbstractModel):
             "doc_model": "credit.recovery.action",
             "docs": actions,
             "late_amounts": late_amounts,
+            "letter_lines": {action.id: action._letter_lines() for action in actions},
         }

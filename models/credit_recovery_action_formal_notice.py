@@ -130,6 +130,7 @@ class CreditRecoveryAction(models.Model):
                     self.env._("Enter the registered-mail number of %(action)s first.", action=action.name)
                 )
         self._check_certainty()
+        self._check_no_payment_signal()  # days can pass between validating and posting the notice
         today = fields.Date.context_today(self)
         for action in self:
             posted_on = action.registered_mail_date or today

@@ -185,9 +185,15 @@ class CreditRecoveryPlan(models.Model):
         return self.env.ref("account_credit_recovery.action_report_credit_recovery_plan").report_action(self)
 
     @api.model
-    def _check_running_plans(self, date):
-        """Follow the running plans: paid instalments are matched, one missed instalment forfeits the plan."""
-        plans = self.search([("state", "=", "running")])
+    def _check_running_plans(self, date, company=None):
+        """Follow the running plans: paid instalments are matched, one missed instalment forfeits the plan.
+
+        ``company`` narrows the check to that company's plans (the daily run checks company by company).
+        """
+        domain = [("state", "=", "running")]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        plans = self.search(domain)
         for plan in plans:
             paid = plan.amount_paid
             if plan.currency_id.compare_amounts(paid, plan.amount_total) >= 0:

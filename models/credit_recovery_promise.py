@@ -68,9 +68,15 @@ class CreditRecoveryPromise(models.Model):
         return result
 
     @api.model
-    def _check_due_promises(self, date):
-        """Close the promises whose date has passed: kept when the debt fell by the amount, else broken."""
-        due = self.search([("state", "=", "open"), ("date", "<", date)])
+    def _check_due_promises(self, date, company=None):
+        """Close the promises whose date has passed: kept when the debt fell by the amount, else broken.
+
+        ``company`` narrows the check to that company's promises (the daily run checks company by company).
+        """
+        domain = [("state", "=", "open"), ("date", "<", date)]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        due = self.search(domain)
         if not due:
             return due
         receivables = due._current_receivables()

@@ -7,6 +7,9 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.dunning import Decision, LevelRule, contact_allowed, decide_customer, next_level
+from .credit_recovery_action import UNIQUE_INDEX
+
 _logger = logging.getLogger(__name__)
 
 
@@ -23,6 +26,7 @@ class CreditRecoveryRun(models.Model):
 
     _name = "credit.recovery.run"
     _description = "Dunning Run"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
 
     name = fields.Char(compute="_compute_name")
@@ -65,19 +69,36 @@ class CreditRecoveryRun(models.Model):
             run.action_count = counts.get(run, 0)
 
     @api.model
-    def _cron_run(self, batch_size=200):
-        """Daily: decide one action per customer and company, carry the actions out, report progress."""
+    def _cron_run(self, batch_size=200, send_batch_size=50):
+        """Daily: decide one action per customer and company, carry the actions out, report progress.
+
+        Each company is isolated from the others' failures (savepoints around its promise and plan checks,
+        its run and its decision). A call applies at most ``batch_size`` decisions per company; the e-mails
+        and their letters are rendered by a later call (``send_batch_size`` at a time), never in the
+        transaction that decided, so that one call always ends well within the cron's time limit.
+        """
         today = fields.Date.context_today(self)
-        self.env["credit.recovery.promise"]._check_due_promises(today)
-        self.env["credit.recovery.plan"]._check_running_plans(today)
         done = remaining = 0
         for company in self._companies_to_run():
-            run = self._get_or_create(company, today)
-            decisions = run._decide()
-            batch, rest = dict(list(decisions.items())[:batch_size]), len(decisions) - batch_size
-            run._apply(batch)
-            done += len(batch)
-            remaining += max(rest, 0)
+            run = self._prepare_company(company, today)
+            if not run:
+                continue
+            decisions = run._decide_safely()
+            if decisions is None:
+                continue
+            # Customers already told to reconcile today are not work left: they never make the run loop.
+            items = [
+                (partner, decision)
+                for partner, decision in decisions.items()
+                if decision.level is not None or partner not in run.reconcile_partner_ids
+            ]
+            run._apply(dict(items[:batch_size]))
+            done += min(len(items), batch_size)
+            remaining += max(len(items) - batch_size, 0)
+        Action = self.env["credit.recovery.action"]
+        if not done:
+            done = Action._send_queued(send_batch_size)
+        remaining += Action.search_count([("send_queued", "=", True)])
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return remaining
 
@@ -90,10 +111,89 @@ class CreditRecoveryRun(models.Model):
         run = self.search([("company_id", "=", company.id), ("date", "=", date)], limit=1)
         return run or self.create({"company_id": company.id, "date": date})
 
-    def _decide(self):
-        """{customer: (level, lines, amount_due, amount_overdue)} of what is due today, for the run's company.
+    @api.model
+    def _prepare_company(self, company, today):
+        """The company's run of ``today`` after its promise and plan checks, each step in its own savepoint.
 
-        Reads every open receivable item of the company in one query, then decides in memory.
+        A failing check is logged on the run and raises an activity for the Credit Managers; the decision
+        goes on. Returns an empty recordset when the run itself cannot be created.
+        """
+        failures = []
+        checks = [
+            (self.env._("Payment promises check"), self.env["credit.recovery.promise"]._check_due_promises),
+            (self.env._("Payment plans check"), self.env["credit.recovery.plan"]._check_running_plans),
+        ]
+        for label, check in checks:
+            try:
+                with self.env.cr.savepoint():
+                    check(today, company=company)
+            except Exception as error:  # one company's failing check never stops the run
+                _logger.warning("Dunning run: %s of company %s failed: %s", label, company.id, error)
+                failures.append(self.env._("%(step)s: %(error)s", step=label, error=str(error)))
+        try:
+            with self.env.cr.savepoint():
+                run = self._get_or_create(company, today)
+        except Exception as error:  # logged, and the Credit Managers are told
+            _logger.warning("Dunning run: the run of company %s could not be created: %s", company.id, error)
+            return self.browse()
+        for failure in failures:
+            run._record_failure(failure)
+        return run
+
+    def _decide_safely(self):
+        """``_decide`` in a savepoint: ``None`` (logged on the run, the managers told) when it fails."""
+        try:
+            with self.env.cr.savepoint():
+                return self._decide()
+        except Exception as error:  # one company's failing decision never stops the others
+            _logger.warning("Dunning run %s: the decision failed: %s", self.id, error)
+            self._record_failure(self.env._("Decision: %(error)s", error=str(error)))
+            return None
+
+    def _record_failure(self, message, partner=None):
+        """Log ``message`` on the run (and ``partner`` among the customers that failed), tell the managers.
+
+        The Credit Managers of the run's company get one activity on the run, created once per run.
+        """
+        self.ensure_one()
+        values = {"log": "\n".join(filter(None, [self.log, message]))}
+        if partner:
+            values["failed_partner_ids"] = [fields.Command.link(partner.id)]
+        self.write(values)
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        if self.activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type):
+            return
+        group = self.env.ref("account_credit_recovery.group_credit_manager")
+        # The run may be started by any user (or the cron): the managers are read from the group as such.
+        managers = group.sudo().users.filtered(
+            lambda user: not user.share and self.company_id in user.company_ids
+        ) or self.env.ref("base.user_admin")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "automated": True,
+                    "res_model_id": model_id,
+                    "res_id": self.id,
+                    "date_deadline": self.date,
+                    "summary": self.env._("The dunning run of %(date)s met failures", date=self.date),
+                    "note": self.env._("See the run's log: %(message)s", message=message),
+                    "user_id": manager.id,
+                }
+                for manager in managers
+            ]
+        )
+
+    def _decide(self):
+        """``{customer: Decision}`` of what is due today for the run's company; reads only, writes nothing.
+
+        A ``Decision`` (``tools.dunning``) is ``(level, line_ids, steps, amount_due, amount_overdue)``: the
+        level of the customer's action, the ids of the items it covers, ``{item id: level}`` the items
+        reach, what they owe and the overdue part. A decision whose ``level`` is ``None`` is a "reconcile
+        first" task: the customer has a payment signal (``credit.recovery.book.payment``) and is not
+        reminded. Reads every open receivable item of the company in one query, then decides in memory
+        (``tools.dunning.decide_customer``); the number of queries does not grow with the book.
         """
         self.ensure_one()
         company = self.company_id
@@ -103,84 +203,57 @@ class CreditRecoveryRun(models.Model):
         policies = default_policy | self.env["credit.recovery.policy"].search(
             [("company_id", "=", company.id)]
         )
-        # (level, delay, minimum invoice amount) per policy, read once: the loop below runs per item.
-        levels_by_policy = {
-            policy: [
-                (level, level.delay_days, level.min_invoice_amount) for level in policy._ordered_levels()
-            ]
-            for policy in policies
-        }
-        earliest = min((levels[0][1] for levels in levels_by_policy.values() if levels), default=0)
+        # Levels of each policy, read once: the loop below runs per item.
+        levels_by_policy = {policy: self._level_rules(policy) for policy in policies}
+        earliest = min((levels[0].delay for levels in levels_by_policy.values() if levels), default=0)
         rows = self._read_open_items(today - timedelta(days=earliest))
         if not rows:
             return {}
         partners = Partner.browse({row["partner_id"] for row in rows})
         partners.fetch(["credit_policy_id", "credit_recovery_paused_until", "credit_collective_proceeding"])
-        blocked = self._blocked_partners(partners, rows)
-        last_contacts = self._last_contact_dates(partners)
         by_partner = defaultdict(list)
         for row in rows:
             by_partner[row["partner_id"]].append(row)
+        blocked, to_reconcile = self._blocked_partners(partners)
+        last_contacts = self._last_contact_dates(partners, rows)
         tolerance = company.credit_overdue_tolerance
-        Line = self.env["account.move.line"]
-        Level = self.env["credit.recovery.level"]
         decisions = {}
         for partner in partners:
             if partner in blocked:
                 continue
+            if partner in to_reconcile:
+                open_rows = [row for row in by_partner[partner.id] if row["residual"] >= tolerance]
+                total = sum(row["residual"] for row in open_rows)
+                overdue = sum(row["residual"] for row in open_rows if row["due"] < today)
+                decisions[partner] = Decision(None, [], {}, total, overdue)
+                continue
             policy = partner.credit_policy_id or default_policy
             levels = levels_by_policy.get(policy)
             if levels is None:
-                levels = levels_by_policy[policy] = [
-                    (level, level.delay_days, level.min_invoice_amount) for level in policy._ordered_levels()
-                ]
+                levels = levels_by_policy[policy] = self._level_rules(policy)
             if not levels:
                 continue
-            last = last_contacts.get(partner.id)
-            if last and (today - last).days < policy.min_interval_days:
+            if not contact_allowed(last_contacts.get(partner.id), today, policy.min_interval_days):
                 continue
-            chosen, chosen_delay = Level, None
-            steps = {}
-            covered = []
-            amount_due = amount_overdue = 0.0
-            for row in by_partner[partner.id]:
-                if row["residual"] < tolerance:
-                    continue
-                overdue = row["due"] < today
-                step, step_delay = self._next_level(levels, row, today)
-                if overdue or step:
-                    covered.append(row["id"])
-                    amount_due += row["residual"]
-                if overdue:
-                    amount_overdue += row["residual"]
-                if step:
-                    steps[row["id"]] = step
-                    if chosen_delay is None or step_delay > chosen_delay:
-                        chosen, chosen_delay = step, step_delay
-            if not chosen or amount_due < chosen.min_overdue_amount:
-                continue
-            decisions[partner] = (chosen, Line.browse(covered), steps, amount_due, amount_overdue)
+            decision = decide_customer(
+                levels, by_partner[partner.id], today, tolerance, lambda level: level.min_overdue_amount
+            )
+            if decision:
+                decisions[partner] = decision
         return decisions
 
     @api.model
-    def _next_level(self, levels, row, today):
-        """``(level, delay)`` the item reaches today, if any: the next after its current one, never two at once.
+    def _level_rules(self, policy):
+        """The policy's levels in order, as ``tools.dunning.LevelRule``."""
+        return [
+            LevelRule(level, level.delay_days, level.min_invoice_amount) for level in policy._ordered_levels()
+        ]
 
-        ``levels`` are ``(level, delay_days, min_invoice_amount)`` in order; ``(False, None)`` when none.
-        """
-        current = row["level_delay"]
-        overdue = row["due"] < today
-        for level, delay, min_invoice_amount in levels:
-            if current is not None and delay <= current:
-                continue
-            if delay < 0 and overdue:
-                continue  # a pre-due check is pointless once the item is overdue
-            if min_invoice_amount and row["invoice_total"] < min_invoice_amount:
-                continue
-            if row["due"] + timedelta(days=delay) <= today:
-                return level, delay
-            return False, None
-        return False, None
+    @api.model
+    def _next_level(self, levels, row, today):
+        """``(level, delay)`` the item reaches today, if any (``tools.dunning.next_level``)."""
+        level, delay = next_level(levels, row, today)
+        return level or self.env["credit.recovery.level"], delay
 
     def _read_open_items(self, due_before):
         """Open receivable items of the run's company due on or before ``due_before``.
@@ -199,6 +272,7 @@ class CreditRecoveryRun(models.Model):
                 "amount_residual",
                 "date_maturity",
                 "credit_recovery_level_id",
+                "credit_recovery_level_date",
                 "credit_recovery_excluded",
                 "reconciled",
                 "move_id",
@@ -217,6 +291,7 @@ class CreditRecoveryRun(models.Model):
                        aml.date_maturity AS due,
                        aml.amount_residual AS residual,
                        lvl.delay_days AS level_delay,
+                       aml.credit_recovery_level_date AS level_date,
                        ABS(m.amount_total_signed) AS invoice_total,
                        m.id AS move_id
                   FROM account_move_line aml
@@ -246,8 +321,14 @@ class CreditRecoveryRun(models.Model):
         )
         return self.env.cr.dictfetchall()
 
-    def _blocked_partners(self, partners, rows):
-        """Customers the run leaves alone today: paused, in collective proceedings, or to reconcile first."""
+    def _blocked_partners(self, partners):
+        """``(blocked, to_reconcile)`` among ``partners`` today, read in a few queries for all of them.
+
+        Blocked: paused, in collective proceedings, promised, in a running payment plan, or waiting for the
+        validation of a notice (the run never escalates past a letter a Credit Manager has not validated).
+        To reconcile first: a payment signal (``credit.recovery.book.payment``): nobody who has paid, or
+        may have paid, is reminded.
+        """
         self.ensure_one()
         today = self.date
         blocked = partners.filtered(
@@ -258,12 +339,19 @@ class CreditRecoveryRun(models.Model):
         )
         blocked |= partners._credit_recovery_promised(today)
         blocked |= partners._credit_recovery_in_plan()
-        # Never remind a customer who has paid: unreconciled payments or credit notes come first.
-        to_reconcile = partners.browse(self._partners_with_unreconciled_credits(partners))
-        if to_reconcile:
-            self._schedule_reconciliation(to_reconcile - self.reconcile_partner_ids)
-            blocked |= to_reconcile
-        return blocked
+        waiting = self.env["credit.recovery.action"]._read_group(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("partner_id", "in", partners.ids),
+                ("state", "=", "to_validate"),
+            ],
+            ["partner_id"],
+        )
+        blocked |= partners.browse([partner.id for [partner] in waiting])
+        signals = self.env["credit.recovery.book.payment"]._payment_signals(
+            self.company_id, partners - blocked
+        )
+        return blocked, partners.browse(list(signals))
 
     def _partners_with_unreconciled_credits(self, partners):
         """Ids of the customers among ``partners`` with unreconciled payments or credit notes (the book's)."""
@@ -279,7 +367,7 @@ class CreditRecoveryRun(models.Model):
         """
         if not partners:
             return
-        self.reconcile_partner_ids |= partners
+        self.reconcile_partner_ids = [fields.Command.link(partner.id) for partner in partners]
         activity_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_reconcile")
         Activity = self.env["mail.activity"]
         existing = {
@@ -296,6 +384,7 @@ class CreditRecoveryRun(models.Model):
         partners = partners.filtered(lambda partner: partner.id not in existing)
         if not partners:
             return
+        partners = partners.with_company(self.company_id)  # the controller is set per company
         partners.fetch(["name", "user_id", "credit_controller_id"])
         admin = self.env.ref("base.user_admin")
         model_id = self.env["ir.model"]._get_id("res.partner")
@@ -321,64 +410,122 @@ class CreditRecoveryRun(models.Model):
             ]
         )
 
-    def _last_contact_dates(self, partners):
+    def _last_contact_dates(self, partners, rows):
+        """``{customer id: date}`` of its last contact: its latest action (a cancelled one counts on the day
+        it was decided, so that a customer never gets two levels a day) or the day one of its open items last
+        reached a level (which a deleted action does not erase)."""
         groups = self.env["credit.recovery.action"]._read_group(
             [
                 ("company_id", "=", self.company_id.id),
                 ("partner_id", "in", partners.ids),
+                "|",
                 ("state", "!=", "cancel"),
+                ("date", "=", self.date),
             ],
             ["partner_id"],
             ["date:max"],
         )
-        return {partner.id: last for partner, last in groups}
+        last = {partner.id: last for partner, last in groups}
+        for row in rows:
+            if row["level_date"] and (
+                row["partner_id"] not in last or row["level_date"] > last[row["partner_id"]]
+            ):
+                last[row["partner_id"]] = row["level_date"]
+        return last
 
     def _apply(self, decisions):
-        """Create and carry out the decided actions, each customer isolated from the others' failures."""
+        """Create and carry out the decided actions of one batch; returns the actions created.
+
+        The batch is written at once: one ``create`` of its actions, one ``write`` per level reached on the
+        items, one batch of activities and of queued e-mails. When something fails, the batch is rolled back
+        to its savepoint and replayed one customer at a time, each in its own savepoint, so that the
+        customer that fails is logged (and marked failed) and the others go on. A customer that already
+        has an action of the level today (a rerun, another worker) is skipped, as the unique index
+        ``credit_recovery_action_unique_level_day`` would refuse it.
+        """
         self.ensure_one()
-        Action = self.env["credit.recovery.action"].with_company(self.company_id)
-        created = Action
-        for partner, (level, lines, steps, amount_due, amount_overdue) in decisions.items():
+        self._schedule_reconciliation(
+            self.env["res.partner"]
+            .with_company(self.company_id)
+            .union(*(partner for partner, decision in decisions.items() if decision.level is None))
+            - self.reconcile_partner_ids
+        )
+        todo = {partner: decision for partner, decision in decisions.items() if decision.level is not None}
+        if not todo:
+            return self.env["credit.recovery.action"]
+        existing = self.env["credit.recovery.action"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("partner_id", "in", [partner.id for partner in todo]),
+                ("date", "=", self.date),
+                ("state", "!=", "cancel"),
+            ]
+        )
+        done_today = {(action.partner_id, action.level_id) for action in existing}
+        todo = {
+            partner: decision
+            for partner, decision in todo.items()
+            if (partner, decision.level) not in done_today
+        }
+        if not todo:
+            return self.env["credit.recovery.action"]
+        try:
+            with self.env.cr.savepoint():
+                return self._apply_batch(todo)
+        except Exception:  # replayed customer by customer below, failures logged there
+            _logger.info("Dunning run %s: batch replayed customer by customer", self.id)
+        created = self.env["credit.recovery.action"]
+        for partner, decision in todo.items():
             try:
                 with self.env.cr.savepoint():
-                    action = Action.create(
-                        {
-                            "partner_id": partner.id,
-                            "company_id": self.company_id.id,
-                            "level_id": level.id,
-                            "channel": level.channel,
-                            "state": "to_validate" if level.needs_validation else "draft",
-                            "date": self.date,
-                            "run_id": self.id,
-                            "user_id": (
-                                partner.credit_controller_id
-                                or partner.user_id
-                                or self.env.ref("base.user_admin")
-                            ).id,
-                            "line_ids": [fields.Command.set(lines.ids)],
-                            "amount_due": amount_due,
-                            "amount_overdue": amount_overdue,
-                        }
-                    )
-                    for step, line_ids in _group_by_value(steps).items():
-                        lines.browse(line_ids).write({"credit_recovery_level_id": step.id})
-                    action._execute()
-                    created |= action
-            except psycopg2.IntegrityError:
-                # Another worker decided for this customer and level today: nothing more to do.
-                _logger.info("Dunning run: customer %s already handled today", partner.id)
-            except Exception as error:
-                _logger.warning("Dunning run: customer %s failed: %s", partner.id, error)
-                self.failed_partner_ids |= partner
-                self.log = "\n".join(
-                    filter(
-                        None,
-                        [
-                            self.log,
-                            self.env._(
-                                "%(customer)s: %(error)s", customer=partner.display_name, error=str(error)
-                            ),
-                        ],
-                    )
-                )
+                    created |= self._apply_batch({partner: decision})
+            except psycopg2.IntegrityError as error:
+                if error.diag.constraint_name == UNIQUE_INDEX:
+                    # Another worker decided for this customer and level today: nothing more to do.
+                    _logger.info("Dunning run: customer %s already handled today", partner.id)
+                    continue
+                self._customer_failed(partner, error)
+            except Exception as error:  # one customer never stops the others
+                self._customer_failed(partner, error)
         return created
+
+    def _customer_failed(self, partner, error):
+        _logger.warning("Dunning run: customer %s failed: %s", partner.id, error)
+        self._record_failure(
+            self.env._("%(customer)s: %(error)s", customer=partner.display_name, error=str(error)), partner
+        )
+
+    def _apply_batch(self, decisions):
+        """Write the actions of ``decisions`` and carry them out, all at once (see ``_apply``)."""
+        Action = self.env["credit.recovery.action"].with_company(self.company_id)
+        admin = self.env.ref("base.user_admin")
+        partners = self.env["res.partner"].with_company(self.company_id).union(*decisions)
+        partners.fetch(["credit_controller_id", "user_id"])
+        actions = Action.create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "company_id": self.company_id.id,
+                    "level_id": decision.level.id,
+                    "channel": decision.level.channel,
+                    "state": "to_validate" if decision.level.needs_validation else "draft",
+                    "date": self.date,
+                    "run_id": self.id,
+                    "user_id": (partner.credit_controller_id or partner.user_id or admin).id,
+                    "line_ids": [fields.Command.set(decision.line_ids)],
+                    "amount_due": decision.amount_due,
+                    "amount_overdue": decision.amount_overdue,
+                }
+                for partner, decision in decisions.items()
+            ]
+        )
+        steps = {}
+        for decision in decisions.values():
+            steps.update(decision.steps)
+        Line = self.env["account.move.line"]
+        for step, line_ids in _group_by_value(steps).items():
+            Line.browse(line_ids).write(
+                {"credit_recovery_level_id": step.id, "credit_recovery_level_date": self.date}
+            )
+        actions._execute(decided=True)
+        return actions

@@ -59,6 +59,14 @@ class CreditRecoveryCommon(AccountTestInvoicingCommon):
             }
         )
 
+    def _trigger_until_done(self, cron, calls=5):
+        """Call the cron as Odoo's progress mechanism would: again while work remains (queued e-mails)."""
+        for _call in range(calls):
+            cron.method_direct_trigger()
+            if not self.env["credit.recovery.action"].search_count([("send_queued", "=", True)]):
+                return
+        self.fail("The cron still has work after %s calls" % calls)
+
     @classmethod
     def _invoice(cls, partner, amount, invoice_date, due_date=None, post=True, move_type="out_invoice", **kw):
         """A customer invoice of one line of ``amount`` excluding taxes (20 % VAT)."""

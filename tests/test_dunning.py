@@ -36,7 +36,7 @@ class TestDunningRun(CreditRecoveryCommon):
 
     def _run(self, offset):
         with freeze_time(day(offset)):
-            self.cron.method_direct_trigger()
+            self._trigger_until_done(self.cron)
         return self.Action.search([("partner_id", "=", self.customer.id), ("date", "=", day(offset))])
 
     def _reminder_mails(self):
@@ -70,7 +70,6 @@ class TestDunningRun(CreditRecoveryCommon):
             (14, "email", "done"),
             (21, "letter", "done"),
             (30, "registered_letter", "to_validate"),
-            (45, "litigation", "draft"),
         ]
         for offset, channel, state in expected:
             # Nothing happens the day before the level is due, nor twice the same day.
@@ -85,7 +84,7 @@ class TestDunningRun(CreditRecoveryCommon):
             self.assertEqual(line.credit_recovery_level_id, self._level(offset))
             self.assertEqual(len(self._run(offset)), 1)
         calls = self.env["mail.activity"].search([("res_model", "=", "credit.recovery.action")])
-        self.assertEqual(len(calls.filtered(lambda activity: activity.user_id == self.credit_controller)), 3)
+        self.assertEqual(len(calls.filtered(lambda activity: activity.user_id == self.credit_controller)), 2)
         mails = self._reminder_mails()
         self.assertEqual(len(mails), 2)
         # Each e-mail carries its letter (rendered as HTML in test mode, as PDF in production).
@@ -93,6 +92,9 @@ class TestDunningRun(CreditRecoveryCommon):
         self.assertEqual(mails.recipient_ids, self.customer)
         # The formal notice waits for a Credit Manager, and puts the customer on hold once validated.
         notice = self.Action.search([("level_id", "=", self._level(30).id)])
+        # Meanwhile the run does not jump to litigation.
+        self.assertFalse(self._run(45))
+        self.assertEqual(line.credit_recovery_level_id, self._level(30))
         with self.assertRaises(AccessError):
             notice.with_user(self.credit_controller).action_validate()
         with self.assertRaises(AccessError):
@@ -105,6 +107,16 @@ class TestDunningRun(CreditRecoveryCommon):
         notice.registered_mail_number = "1A 123 456 7890 1"
         notice.action_record_registered_mail()
         self.assertEqual(notice.state, "done")
+        review = self._run(46)
+        self.assertEqual(
+            (review.level_id, review.channel, review.state), (self._level(45), "litigation", "draft")
+        )
+        self.assertEqual(line.credit_recovery_level_id, self._level(45))
+        self.assertEqual(len(self._run(46)), 1)
+        activities = self.env["mail.activity"].search([("res_model", "=", "credit.recovery.action")])
+        self.assertEqual(
+            len(activities.filtered(lambda activity: activity.user_id == self.credit_controller)), 3
+        )
 
     def test_pre_due_call_records_the_bon_a_payer(self):
         invoice = self._invoice(self.customer, 5000.0, "2026-03-01", due_date=DUE)
@@ -227,10 +239,10 @@ class TestDunningRun(CreditRecoveryCommon):
         self._invoice(other, 500.0, "2026-03-01", due_date=DUE)
         original = type(self.Action)._execute
 
-        def failing_execute(actions):
+        def failing_execute(actions, **kwargs):
             if self.customer in actions.partner_id:
                 raise ValueError("printer on fire")
-            return original(actions)
+            return original(actions, **kwargs)
 
         with (
             patch.object(type(self.Action), "_execute", failing_execute),
@@ -342,7 +354,7 @@ class TestCallsAndPlans(CreditRecoveryCommon):
 
     def _run(self, offset):
         with freeze_time(day(offset)):
-            self.cron.method_direct_trigger()
+            self._trigger_until_done(self.cron)
         return self.Action.search([("partner_id", "=", self.customer.id), ("date", "=", day(offset))])
 
     def _log_call(self, action, **values):

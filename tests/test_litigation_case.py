@@ -486,6 +486,12 @@ class TestLitigationDunningLevel(CreditRecoveryCommon):
         invoice = self._certain(self._invoice(self.customer, 5000.0, "2026-03-01", due_date=self.due))
         for offset in (-15, 3, 7, 14, 21, 30):
             self._run(offset)
+        # The formal notice holds the run back until a Credit Manager validates it.
+        notice = self.Action.search(
+            [("partner_id", "=", self.customer.id), ("channel", "=", "registered_letter")]
+        )
+        with freeze_time(self.due + timedelta(days=31)):
+            notice.with_user(self.credit_manager).action_validate()
         action = self._run(45)
         self.assertEqual(action.channel, "litigation")
         case = action.case_id

@@ -1,2 +1,3 @@
 from . import payment_terms
 from . import aging
+from . import dunning

@@ -11,3 +11,4 @@ from . import account_payment_register_doubtful
 from . import credit_recovery_certainty_override_wizard
 from . import credit_recovery_einvoice_import_wizard
 from . import credit_recovery_rate_semester_wizard
+from . import credit_recovery_dry_run

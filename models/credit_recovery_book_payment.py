@@ -1,0 +1,156 @@
+from collections import defaultdict
+
+from odoo import api, models
+from odoo.tools import SQL
+
+# What makes the module think a customer has paid or may have paid, by kind (see ``_payment_signal_sql``).
+SIGNAL_KINDS = (
+    "unreconciled_credit",
+    "payment_in_process",
+    "bank_statement_line",
+    "draft_credit_note",
+    "other_company_payment",
+)
+
+
+class CreditRecoveryBookPayment(models.AbstractModel):
+    """The one answer to "has this customer paid, or may it have paid?", for SQL and Python alike.
+
+    A customer has a payment signal in a company when the books hold, for its commercial partner:
+
+    - ``unreconciled_credit``: a posted receivable item of the company left with a credit residual (a receipt
+      or a credit note not matched with the invoices);
+    - ``payment_in_process``: an inbound customer payment of the company "in process" without a journal
+      entry (Odoo 18 books it when the bank statement comes, nothing is on the receivable yet);
+    - ``bank_statement_line``: a bank statement line of the company received from the customer and not
+      reconciled yet;
+    - ``draft_credit_note``: a credit note of the company still in draft;
+    - ``other_company_payment``: a receipt booked in another company (unreconciled receivable credit of a
+      payment or statement line, payment in process, unreconciled bank statement line): the customer may
+      have paid the wrong entity.
+
+    The dunning run reads it when it decides, and the actions again right before they are executed,
+    printed, sent or posted: days can pass in between.
+    """
+
+    _name = "credit.recovery.book.payment"
+    _description = "Receivable Book: Payment Signals"
+
+    @api.model
+    def _payment_signal_sql(self, company, partner_ids=None):
+        """``SELECT partner_id, kind`` of the payment signals of ``company``'s customers, as an ``SQL``.
+
+        ``partner_id`` is the commercial partner; ``partner_ids`` (commercial partners) narrows the query.
+        The caller embeds it (``... IN (SELECT partner_id FROM (%s) signals)``) or runs it; the tables it
+        reads are flushed here.
+        """
+        self._flush_payment_signal_fields()
+        tolerance = company.credit_overdue_tolerance
+        partner_filter = (
+            SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids))
+            if partner_ids is not None
+            else SQL()
+        )
+        return SQL(
+            """
+            SELECT p.commercial_partner_id AS partner_id,
+                   CASE WHEN aml.company_id = %(company)s THEN 'unreconciled_credit'
+                        ELSE 'other_company_payment' END AS kind
+              FROM account_move_line aml
+              JOIN account_account a ON a.id = aml.account_id
+              JOIN res_partner p ON p.id = aml.partner_id
+              JOIN account_move m ON m.id = aml.move_id
+             WHERE aml.parent_state = 'posted'
+               AND a.account_type = 'asset_receivable'
+               AND NOT aml.reconciled
+               AND aml.amount_residual < %(tolerance)s
+               AND (aml.company_id = %(company)s
+                    OR m.origin_payment_id IS NOT NULL OR m.statement_line_id IS NOT NULL)
+               %(partner_filter)s
+             UNION
+            SELECT p.commercial_partner_id,
+                   CASE WHEN pay.company_id = %(company)s THEN 'payment_in_process'
+                        ELSE 'other_company_payment' END
+              FROM account_payment pay
+              JOIN res_partner p ON p.id = pay.partner_id
+             WHERE pay.state = 'in_process'
+               AND pay.move_id IS NULL
+               AND pay.payment_type = 'inbound'
+               AND pay.partner_type = 'customer'
+               %(partner_filter)s
+             UNION
+            SELECT p.commercial_partner_id,
+                   CASE WHEN st.company_id = %(company)s THEN 'bank_statement_line'
+                        ELSE 'other_company_payment' END
+              FROM account_bank_statement_line st
+              JOIN account_move m ON m.id = st.move_id
+              JOIN res_partner p ON p.id = st.partner_id
+             WHERE NOT COALESCE(st.is_reconciled, FALSE)
+               AND m.state = 'posted'
+               AND st.amount > 0
+               %(partner_filter)s
+             UNION
+            SELECT p.commercial_partner_id, 'draft_credit_note'
+              FROM account_move m
+              JOIN res_partner p ON p.id = m.partner_id
+             WHERE m.company_id = %(company)s
+               AND m.move_type = 'out_refund'
+               AND m.state = 'draft'
+               %(partner_filter)s
+            """,
+            company=company.id,
+            tolerance=-tolerance,
+            partner_filter=partner_filter,
+        )
+
+    @api.model
+    def _payment_signals(self, company, partners):
+        """``{commercial partner id: {kinds}}`` of the customers among ``partners`` with a payment signal."""
+        commercial = partners.commercial_partner_id
+        if not commercial:
+            return {}
+        self.env.cr.execute(self._payment_signal_sql(company, commercial.ids))
+        signals = defaultdict(set)
+        for partner_id, kind in self.env.cr.fetchall():
+            signals[partner_id].add(kind)
+        return dict(signals)
+
+    @api.model
+    def _flush_payment_signal_fields(self):
+        self.env["account.move.line"].flush_model(
+            [
+                "company_id",
+                "partner_id",
+                "account_id",
+                "parent_state",
+                "reconciled",
+                "amount_residual",
+                "move_id",
+            ]
+        )
+        self.env["account.move"].flush_model(
+            ["company_id", "partner_id", "move_type", "state", "origin_payment_id", "statement_line_id"]
+        )
+        self.env["account.payment"].flush_model(
+            ["company_id", "partner_id", "state", "move_id", "payment_type", "partner_type"]
+        )
+        self.env["account.bank.statement.line"].flush_model(
+            ["company_id", "partner_id", "is_reconciled", "amount", "move_id"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+
+    @api.model
+    def _signal_labels(self):
+        """The kinds of signal as the user reads them."""
+        return {
+            "unreconciled_credit": self.env._("payments or credit notes not matched with the invoices"),
+            "payment_in_process": self.env._("a payment in process, not yet on the bank statement"),
+            "bank_statement_line": self.env._("a bank statement line not reconciled yet"),
+            "draft_credit_note": self.env._("a credit note in draft"),
+            "other_company_payment": self.env._("a payment booked in another company"),
+        }
+
+    @api.model
+    def _describe(self, kinds):
+        labels = self._signal_labels()
+        return ", ".join(labels[kind] for kind in SIGNAL_KINDS if kind in kinds)
