@@ -12,6 +12,7 @@
     "license": "AGPL-3",
     "application": True,
     "installable": True,
+    "post_init_hook": "post_init_hook",
     "depends": [
         "account",
         "sale",
@@ -29,7 +30,6 @@
         "data/credit_recovery_rate_data.xml",
         "data/product_data.xml",
         "data/ir_cron_data.xml",
-        "data/res_company_credit_limit_data.xml",
         "report/credit_recovery_letter_layout.xml",
         "report/credit_recovery_letter.xml",
         "report/credit_recovery_formal_notice_report.xml",

@@ -2,6 +2,12 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import aging
+from .credit_recovery_einvoice_status import (
+    EINVOICE_APPROVED_CODES,
+    EINVOICE_CONTESTED_CODES,
+    EINVOICE_STANDINGS,
+    EINVOICE_STATUSES,
+)
 
 AGED_DATE_KEY = "credit_aged_balance_date"
 
@@ -36,13 +42,37 @@ class CreditRecoveryAgedBalanceReport(models.Model):
     bucket_3 = fields.Monetary(string="Period 3", currency_field="currency_id", readonly=True)
     bucket_4 = fields.Monetary(string="Period 4", currency_field="currency_id", readonly=True)
     bucket_5 = fields.Monetary(string="Older", currency_field="currency_id", readonly=True)
+    einvoice_status = fields.Selection(EINVOICE_STATUSES, string="Lifecycle Status", readonly=True)
+    einvoice_standing = fields.Selection(
+        EINVOICE_STANDINGS,
+        string="Lifecycle Standing",
+        readonly=True,
+        help="What the buyer said through the e-invoicing platforms: approved (the strongest claims once "
+        "overdue), refused or in dispute (to settle first), or nothing yet.",
+    )
 
     @property
     def _table_query(self):
         book = self.env["credit.recovery.book"]
         book._flush()
+        self.env["account.move"].flush_model(["credit_einvoice_status"])
         day = self._aged_date()
-        return SQL(" UNION ALL ").join(book._aged_items_sql(company, day) for company in self.env.companies)
+        items = SQL(" UNION ALL ").join(book._aged_items_sql(company, day) for company in self.env.companies)
+        # The invoice's e-invoicing lifecycle status beside each item (stored on the invoice).
+        return SQL(
+            """
+            SELECT aged.*,
+                   move.credit_einvoice_status AS einvoice_status,
+                   CASE WHEN move.credit_einvoice_status IN %(approved)s THEN 'approved'
+                        WHEN move.credit_einvoice_status IN %(contested)s THEN 'contested'
+                        ELSE 'other' END AS einvoice_standing
+              FROM (%(items)s) aged
+         LEFT JOIN account_move move ON move.id = aged.move_id
+            """,
+            approved=EINVOICE_APPROVED_CODES,
+            contested=EINVOICE_CONTESTED_CODES,
+            items=items,
+        )
 
     @api.model
     def _aged_date(self):

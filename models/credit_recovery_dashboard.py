@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_date
 
 from .credit_recovery_aged_balance import BUCKET_FIELDS
+from .credit_recovery_einvoice_status import EINVOICE_APPROVED_CODES, EINVOICE_CONTESTED_CODES
 
 # Rows of each list the dashboard client action shows (the tiles open the whole lists).
 DASHBOARD_LIMIT = 80
@@ -15,6 +16,8 @@ TILES = (
     "disputes",
     "reviews",
     "reconcile",
+    "einvoice_approved",
+    "einvoice_contested",
 )
 
 
@@ -44,6 +47,16 @@ class CreditRecoveryDashboard(models.TransientModel):
     disputes_count = fields.Integer(string="Disputes Past Their Date", compute="_compute_counts")
     reviews_count = fields.Integer(string="Reviews Due", compute="_compute_counts")
     reconcile_count = fields.Integer(string="Items to Reconcile", compute="_compute_counts")
+    einvoice_approved_count = fields.Integer(
+        string="Approved and Overdue",
+        compute="_compute_counts",
+        help="Overdue invoices the buyer approved on the e-invoicing platforms: the strongest claims.",
+    )
+    einvoice_contested_count = fields.Integer(
+        string="Refused or Disputed by the Buyer",
+        compute="_compute_counts",
+        help="Open invoices the buyer refused or disputes on the e-invoicing platforms: to settle first.",
+    )
 
     @api.depends("user_id", "company_id", "date")
     def _compute_counts(self):
@@ -168,6 +181,8 @@ class CreditRecoveryDashboard(models.TransientModel):
             "promises": "amount",
             "disputes": "amount_disputed",
             "reconcile": "amount_residual",
+            "einvoice_approved": "amount_residual_signed",
+            "einvoice_contested": "amount_residual_signed",
         }
         # The tiles are named as their count fields (translated with the model's terms).
         labels = {tile: self._fields[f"{tile}_count"]._description_string(self.env) for tile in TILES}
@@ -233,6 +248,8 @@ class CreditRecoveryDashboard(models.TransientModel):
             "disputes": self.env._("Disputes Past Their Date"),
             "reviews": self.env._("Reviews Due"),
             "reconcile": self.env._("Payments and Credit Notes to Reconcile"),
+            "einvoice_approved": self.env._("Invoices Approved by the Buyer and Overdue"),
+            "einvoice_contested": self.env._("Invoices Refused or Disputed by the Buyer"),
         }
         action = {
             "type": "ir.actions.act_window",
@@ -244,6 +261,8 @@ class CreditRecoveryDashboard(models.TransientModel):
             "context": {"create": False},
             "target": "current",
         }
+        if tile in ("einvoice_approved", "einvoice_contested"):
+            action["views"] = [(self.env.ref("account.view_out_invoice_tree").id, "list"), (False, "form")]
         if tile == "reconcile":
             todo = self.env.ref("account_credit_recovery.account_move_line_view_list_credit_reconcile")
             action["views"] = [(todo.id, "list"), (False, "form")]
@@ -341,6 +360,22 @@ class CreditRecoveryDashboard(models.TransientModel):
             return "account.move.line", (
                 company + customers + self.env["account.move.line"]._credit_reconcile_todo_domain()
             )
+        if tile in ("einvoice_approved", "einvoice_contested"):
+            invoices = [
+                *company,
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ]
+            if self.user_id:
+                invoices.append(("commercial_partner_id", "in", self._controller_partner_ids()))
+            if tile == "einvoice_approved":
+                return "account.move", [
+                    *invoices,
+                    ("credit_einvoice_status", "in", EINVOICE_APPROVED_CODES),
+                    ("invoice_date_due", "<", today),
+                ]
+            return "account.move", [*invoices, ("credit_einvoice_status", "in", EINVOICE_CONTESTED_CODES)]
         raise ValueError(tile)
 
     def _plans_due(self):

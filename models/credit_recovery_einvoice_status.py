@@ -26,6 +26,16 @@ EINVOICE_STATUSES = [
     ("228", "228 Not Factored"),
 ]
 EINVOICE_CODES = frozenset(code for code, _label in EINVOICE_STATUSES)
+# How a lifecycle status weighs on the recovery: the buyer approved the invoice (the strongest claims once
+# overdue), or it refused or disputes it (to settle before any reminder). Used by the aged balance's
+# column, the dashboard's tiles and the invoices' filters.
+EINVOICE_APPROVED_CODES = ("204", "205", "206")
+EINVOICE_CONTESTED_CODES = ("207", "210")
+EINVOICE_STANDINGS = [
+    ("approved", "Approved by the Buyer"),
+    ("contested", "Refused or in Dispute"),
+    ("other", "Other or No Status"),
+]
 
 
 class CreditRecoveryEinvoiceStatus(models.Model):

@@ -14,6 +14,9 @@ RISK_RANK = {level: rank for rank, (level, _label) in enumerate(RISK_LEVELS)}
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    # Credit management relies on Odoo's customer credit limits: on in every new company (and in the
+    # existing ones at install, see post_init_hook).
+    account_use_credit_limit = fields.Boolean(default=True)
     # Risk rules: a customer's level is the worst level any rule gives it.
     credit_risk_score_critical = fields.Float(
         string="Score: critical below",

@@ -43,13 +43,13 @@ class ResPartner(models.Model):
         self.ensure_one()
         partner = self.commercial_partner_id
         currency = company.currency_id
-        AgedBalance = self.env["credit.recovery.aged.balance.wizard"]
+        book = self.env["credit.recovery.book"]
         partner_ids = self.with_context(active_test=False).search([("id", "child_of", partner.id)]).ids
-        AgedBalance._flush_book()
+        book._flush()
         self.env.cr.execute(
             SQL(
-                "%s SELECT id, residual, days FROM items WHERE residual != 0",
-                AgedBalance._open_items_sql(as_of, company, partner_ids),
+                "SELECT items.id, items.residual, items.days FROM (%s) items WHERE items.residual != 0",
+                book._open_items_sql(company, as_of, partner_ids),
             )
         )
         open_items = {line_id: (residual, days) for line_id, residual, days in self.env.cr.fetchall()}
@@ -89,10 +89,10 @@ class ResPartner(models.Model):
                 }
             )
         buckets = dict.fromkeys(("not_due", "bucket_1", "bucket_2", "bucket_3", "bucket_4", "bucket_5"), 0.0)
-        for row in AgedBalance._compute_aged_balance(as_of, company, partner_ids):
+        for row in book._aged_balance(company, as_of, partner_ids):
             for key in buckets:
                 buckets[key] = currency.round(buckets[key] + row[key])
-        labels = AgedBalance.new({"company_id": company.id, "date": as_of})._bucket_labels()
+        labels = book._bucket_labels(company)
         penalties = indemnity = 0.0
         is_business = partner.credit_customer_type != "b2c"
         invoices = lines.move_id.filtered(lambda move: move.move_type == "out_invoice")

@@ -434,14 +434,21 @@ def _create_unreconciled_payments(env, setup, rng, today, progress):
 def _create_orders(env, setup, rng, today, progress):
     """Confirmed orders not invoiced yet, approved by the Credit Manager where a hold applied."""
     partners = setup["partners"]
+    company = env.company
+    # Approved as a Credit Manager's approval binds it: customer, company, currency and amount (see
+    # sale.order._credit_hold_approval_valid).
     orders = env["sale.order"].create(
         [
             {
-                "partner_id": rng.choice(partners).id,
+                "partner_id": partner.id,
                 "client_order_ref": f"BC-{index:05d}",
                 "credit_hold_approved": True,
                 "credit_hold_approved_amount": 10**9,
                 "credit_hold_approval_reason": "Benchmark book",
+                "credit_hold_approved_partner_id": partner.commercial_partner_id.id,
+                "credit_hold_approved_company_id": company.id,
+                "credit_hold_approved_currency_id": company.currency_id.id,
+                "credit_hold_approved_company_amount": 10**9,
                 "order_line": [
                     Command.create(
                         {
@@ -453,7 +460,7 @@ def _create_orders(env, setup, rng, today, progress):
                     for _line in range(rng.randint(1, 3))
                 ],
             }
-            for index in range(max(1, CUSTOMERS // 8))
+            for index, partner in ((index, rng.choice(partners)) for index in range(max(1, CUSTOMERS // 8)))
         ]
     )
     orders.action_confirm()

@@ -39,3 +39,4 @@ from . import test_dunning_payers
 from . import test_dunning_run
 from . import test_dunning_tools
 from . import test_dunning_letters_pdf
+from . import test_einvoice_reporting

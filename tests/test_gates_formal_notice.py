@@ -119,7 +119,8 @@ class TestGatesFormalNotice(CreditRecoveryCommon):
         self.assertEqual(notice.state, "done")
         self.assertEqual(str(notice.registered_mail_date), LETTER_DAY)
         self.assertEqual(str(notice.formal_notice_deadline), "2026-05-12")
-        self.assertEqual(str(notice.line_ids.move_id.credit_formal_notice_date), LETTER_DAY)
+        # The notice takes effect on its receipt (C. civ. 1344, CPC 668), not on its posting.
+        self.assertFalse(notice.line_ids.move_id.credit_formal_notice_date)
         # Posted, it is a record: its letter details are not changed, it is not reopened nor deleted.
         with self.assertRaises(UserError):
             notice.with_user(self.credit_controller).registered_mail_number = "OTHER"

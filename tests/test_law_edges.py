@@ -493,7 +493,8 @@ class TestFormalNoticeWording(LawEdgesCommon):
             self._texts(tree, "//p[@name='notice']")[0],
         )
         # The deadline is fixed once the acknowledgement of receipt is back: 6 May + 8 days.
-        notice.write({"state": "done", "registered_mail_ack_date": "2026-05-06"})
+        # (Posted as the module's posting records it: a user never writes the state; see the gates tests.)
+        notice.sudo().write({"state": "done", "registered_mail_ack_date": "2026-05-06"})
         self.assertEqual(notice.formal_notice_deadline, date(2026, 5, 14))
 
 

@@ -197,6 +197,9 @@ class TestReceivableBook(CreditRecoveryCommon):
         """Installing the module turned the company's credit limits on; the Credit page says when they are off."""
         main_company = self.env.ref("base.main_company")
         self.assertTrue(main_company.account_use_credit_limit)
+        self.assertTrue(
+            self.env["res.company"].create({"name": "Société créée ensuite"}).account_use_credit_limit
+        )
         partner = self.customer.with_user(self.credit_manager)
         self.assertTrue(partner.credit_limits_enabled)
         self.company.account_use_credit_limit = False

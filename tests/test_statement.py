@@ -54,6 +54,7 @@ class TestStatement(CreditRecoveryCommon):
             }
         )
         payment.action_post()
+        cls.payment = payment
         # An invoice after the statement date is not on it.
         cls._invoice(cls.customer, 999.0, "2026-04-20", due_date="2026-05-20")
 
@@ -167,6 +168,11 @@ class TestStatement(CreditRecoveryCommon):
         )[:1]
         level.attach_statement = True
         line = self.inv_1.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        # The credit note and the receipt applied first: a customer who may have paid is not reminded.
+        receivable = (self.inv_3 + self.refund + self.payment.move_id).line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
+        receivable.reconcile()
         with freeze_time(AS_OF):
             action = self.env["credit.recovery.action"].create(
                 {
@@ -180,6 +186,8 @@ class TestStatement(CreditRecoveryCommon):
                 }
             )
             action._execute()
+            # The run queues the e-mail; its next call sends it.
+            self.env["credit.recovery.action"]._send_queued()
             letter, _type = self.env["ir.actions.report"]._render_qweb_html(
                 "account_credit_recovery.report_credit_recovery_letter", action.ids
             )

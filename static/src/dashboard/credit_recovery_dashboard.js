@@ -17,6 +17,8 @@ const TILE_ICONS = {
     disputes: "fa-exclamation-triangle",
     reviews: "fa-search",
     reconcile: "fa-exchange",
+    einvoice_approved: "fa-check-circle",
+    einvoice_contested: "fa-ban",
 };
 // Size of the small graphs, in SVG units.
 const GRAPH = { width: 320, height: 120, padding: 4 };
