@@ -45,11 +45,12 @@ class ResPartner(models.Model):
         currency = company.currency_id
         AgedBalance = self.env["credit.recovery.aged.balance.wizard"]
         partner_ids = self.with_context(active_test=False).search([("id", "child_of", partner.id)]).ids
-        AgedBalance._flush_book()
+        Book = self.env["credit.recovery.book"]
+        Book._flush()
         self.env.cr.execute(
             SQL(
-                "%s SELECT id, residual, days FROM items WHERE residual != 0",
-                AgedBalance._open_items_sql(as_of, company, partner_ids),
+                "SELECT id, residual, days FROM (%s) items WHERE residual != 0",
+                Book._open_items_sql(company, as_of, partner_ids),
             )
         )
         open_items = {line_id: (residual, days) for line_id, residual, days in self.env.cr.fetchall()}
