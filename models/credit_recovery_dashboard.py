@@ -18,6 +18,7 @@ TILES = (
     "reconcile",
     "einvoice_approved",
     "einvoice_contested",
+    "portal_requests",
 )
 
 
@@ -56,6 +57,11 @@ class CreditRecoveryDashboard(models.TransientModel):
         string="Refused or Disputed by the Buyer",
         compute="_compute_counts",
         help="Open invoices the buyer refused or disputes on the e-invoicing platforms: to settle first.",
+    )
+    portal_requests_count = fields.Integer(
+        string="Customer Requests",
+        compute="_compute_counts",
+        help="What customers did on their page (promise, payment plan, dispute, payment), still to handle.",
     )
 
     @api.depends("user_id", "company_id", "date")
@@ -250,6 +256,7 @@ class CreditRecoveryDashboard(models.TransientModel):
             "reconcile": self.env._("Payments and Credit Notes to Reconcile"),
             "einvoice_approved": self.env._("Invoices Approved by the Buyer and Overdue"),
             "einvoice_contested": self.env._("Invoices Refused or Disputed by the Buyer"),
+            "portal_requests": self.env._("Requests from the Customer's Page"),
         }
         action = {
             "type": "ir.actions.act_window",
@@ -356,6 +363,10 @@ class CreditRecoveryDashboard(models.TransientModel):
                 ("activity_type_id", "=", activity_type.id),
                 ("date_deadline", "<=", today),
             ]
+        if tile == "portal_requests":
+            # Every open activity the customer's page created (see _credit_portal_log), whatever its date.
+            activity_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_portal_request")
+            return "mail.activity", [*user, ("activity_type_id", "=", activity_type.id)]
         if tile == "reconcile":
             return "account.move.line", (
                 company + customers + self.env["account.move.line"]._credit_reconcile_todo_domain()

@@ -412,7 +412,7 @@ class CreditRecoveryPortalAccess(models.Model):
         # The customer itself did it: it signs the note.
         partner.message_post(body=note, author_id=partner.id, subtype_xmlid="mail.mt_note")
         partner.activity_schedule(
-            act_type_xmlid="mail.mail_activity_data_todo",
+            act_type_xmlid="account_credit_recovery.mail_activity_type_credit_portal_request",
             summary=self.env._("Customer's page: %(customer)s", customer=partner.name),
             note=note,
             user_id=self._credit_controller().id,

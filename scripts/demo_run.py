@@ -18,6 +18,8 @@ from odoo.tools import html2plaintext
 MODULE = "account_credit_recovery"
 COMPANY_XMLID = f"{MODULE}.company_ateliers_dupont_demo"
 LETTER_REPORT_XMLID = f"{MODULE}.action_report_credit_recovery_letter"
+# The demo customer whose page the README shows (scripts/screenshots.py).
+PORTAL_CUSTOMER = "Électricité Bernard SAS"
 # Customer fields printed when res.partner has them, in this order.
 PARTNER_FIELDS = [
     "credit_risk_level",
@@ -67,6 +69,7 @@ def main():
         report_url = params.get_param("report.url")
         params.set_param("report.url", args.base_url)
         prepare_login(env, company)
+        prepare_customer_page(env, company)
         start = cr.now()  # everything created from here on has this create_date or a later one
         run_crons(env)
         env = env(context=dict(env.context, allowed_company_ids=[company.id]))
@@ -86,6 +89,14 @@ def prepare_login(env, company):
             "lang": "fr_FR",
         }
     )
+
+
+def prepare_customer_page(env, company):
+    """Offer the customer's page: the reminders carry its link; one demo customer has its link already."""
+    company.credit_portal_enabled = True
+    customer = env["res.partner"].search([("name", "=", PORTAL_CUSTOMER)], limit=1)
+    if customer:
+        env["credit.recovery.portal.access"]._credit_get(customer, company)
 
 
 def run_crons(env):

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+import urllib.parse
 
 import requests
 import websocket
@@ -156,7 +157,7 @@ def main():
         "res.partner",
         "search_read",
         [("name", "=", "Électricité Bernard SAS")],
-        fields=["id"],
+        fields=["id", "credit_portal_url"],
         limit=1,
     )
     letter = rpc(
@@ -198,6 +199,11 @@ def main():
             )
             browser.wait_for(".o_notebook .tab-pane.active [name='credit_score']")
             browser.screenshot(shots("customer_credit_page"))
+        if customer and customer[0]["credit_portal_url"]:
+            # The customer's own page, as the link of its reminders opens it (on this server).
+            path = urllib.parse.urlsplit(customer[0]["credit_portal_url"]).path
+            browser.open(f"{base}{path}", ".o_credit_portal tr[name='statement_item']")
+            browser.screenshot(shots("customer_page"))
         browser.open(
             f"{base}/odoo/action-account_credit_recovery.credit_recovery_aged_balance_wizard_action",
             ".o_action_manager .o_view_controller, .o_action_manager .o_form_view",

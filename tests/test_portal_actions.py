@@ -224,3 +224,23 @@ class TestPortalActions(CreditPortalCase):
         self.assertTrue(self._controller_activities(self.customer))
         self.assertIn("Nous avons bien reçu votre paiement", self._mails_to_customer().body_html)
         self.assertNotIn(self.customer, self._decided_today())
+
+    def test_promise_shows_on_the_controller_dashboard(self):
+        Dashboard = self.env["credit.recovery.dashboard"].with_user(self.credit_controller)
+
+        def requests():
+            tiles = {tile["key"]: tile for tile in Dashboard.get_dashboard_data(everyone=False)["tiles"]}
+            return tiles["portal_requests"]["count"]
+
+        self.assertEqual(requests(), 0)
+        date = self.today + timedelta(days=10)
+        response = self._post("/promise", {"amount": "300.00", "date": str(date), "note": "Virement"})
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(requests(), 1)
+        action = Dashboard.action_open_dashboard_tile("portal_requests")
+        activity = self.env["mail.activity"].search(action["domain"])
+        self.assertEqual(activity, self._controller_activities(self.customer))
+        self.assertEqual((activity.res_model, activity.res_id), ("res.partner", self.customer.id))
+        # Another controller's dashboard does not count it.
+        other = Dashboard.with_user(self.credit_manager).get_dashboard_data(everyone=False)["tiles"]
+        self.assertEqual({tile["key"]: tile["count"] for tile in other}["portal_requests"], 0)

@@ -19,6 +19,7 @@ const TILE_ICONS = {
     reconcile: "fa-exchange",
     einvoice_approved: "fa-check-circle",
     einvoice_contested: "fa-ban",
+    portal_requests: "fa-user-circle",
 };
 // Size of the small graphs, in SVG units.
 const GRAPH = { width: 320, height: 120, padding: 4 };
