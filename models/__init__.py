@@ -2,6 +2,10 @@ from . import res_company
 from . import credit_recovery_report_mixin
 from . import res_config_settings
 from . import res_partner
+from . import res_partner_identity
+from . import res_partner_risk
+from . import res_partner_exposure
+from . import res_partner_review
 from . import sale_order
 from . import credit_recovery_deposit_schedule
 from . import credit_recovery_policy

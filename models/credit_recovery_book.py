@@ -122,14 +122,12 @@ class CreditRecoveryBook(models.AbstractModel):
                AND (
                    account.account_type = 'asset_receivable'
                    -- receivables reclassified as doubtful (416) are still owed
-                   OR aml.id IN (
-                       SELECT doubtful_move_line_id FROM credit_recovery_doubtful_line
-                        WHERE doubtful_move_line_id IS NOT NULL
-                   )
+                   OR aml.id IN (%(doubtful)s)
                )
                %(filters)s
             """,
             company=company.id,
+            doubtful=self._doubtful_lines_sql(),
             filters=SQL(" ").join(filters),
         )
 
@@ -788,3 +786,100 @@ class CreditRecoveryBook(models.AbstractModel):
         its customers (Settings), whichever is later (Code de commerce L441-10 I).
         """
         return payment_terms.legal_due_date_cap(invoice_date, company.credit_payment_term_cap_method)
+
+    # ------------------------------------------------------------------------------------------------
+    # What the run chases, the credits that signal a payment, the lists the user opens (issue #13)
+    # ------------------------------------------------------------------------------------------------
+    @api.model
+    def _doubtful_lines_sql(self):
+        """``SELECT`` of the ids of the receivable lines reclassified as doubtful (the 416 debits)."""
+        return SQL(
+            "SELECT doubtful_move_line_id FROM credit_recovery_doubtful_line WHERE doubtful_move_line_id IS NOT NULL"
+        )
+
+    @api.model
+    def _dunning_items_sql(self, company, due_before):
+        """The open items of ``company`` the dunning run chases, due on or before ``due_before``, as a
+        subquery with the columns of ``_open_items_sql`` (residual now).
+
+        Kept: the items of a customer with a positive residual. Left out: receivables reclassified as
+        doubtful (their recovery is the litigation's), the items excluded from dunning, factored invoices
+        and the invoices ``account.move._credit_recovery_blocked`` names (its
+        ``_credit_recovery_block_fields``), tested here for the whole book at once.
+        """
+        Move = self.env["account.move"]
+        block_fields = Move._credit_recovery_block_fields()
+        self._flush()
+        self.env["account.move.line"].flush_model(["credit_recovery_excluded"])
+        Move.flush_model(["credit_factored", *block_fields])
+        return SQL(
+            """
+            SELECT items.*
+              FROM (%(items)s) items
+              JOIN account_move_line chased_line ON chased_line.id = items.id
+              JOIN account_move chased_move ON chased_move.id = items.move_id
+             WHERE items.residual > 0
+               AND items.partner_id IS NOT NULL
+               AND items.due <= %(due_before)s
+               AND items.id NOT IN (%(doubtful)s)
+               AND NOT COALESCE(chased_line.credit_recovery_excluded, FALSE)
+               AND NOT COALESCE(chased_move.credit_factored, FALSE)
+               %(not_blocked)s
+            """,
+            items=self._open_items_sql(company),
+            due_before=due_before,
+            doubtful=self._doubtful_lines_sql(),
+            not_blocked=SQL(" ").join(
+                SQL("AND NOT COALESCE(%s, FALSE)", SQL.identifier("chased_move", fname))
+                for fname in block_fields
+            ),
+        )
+
+    @api.model
+    def _unreconciled_credit_items_sql(self, companies, partner_ids=None, receipts_only=False):
+        """The unreconciled credits of ``companies`` now, each company with its own tolerance, as a subquery.
+
+        Columns: id, move_id, partner_id, company_id, residual. ``receipts_only`` keeps the receipts
+        (``_receipt_sql``: payments, bank statement lines, entries of a bank or cash journal), not the
+        credit notes. Without companies, no row.
+        """
+        selects = [
+            SQL(
+                """
+                SELECT credits.id, credits.move_id, credits.partner_id, %(company)s AS company_id, credits.residual
+                  FROM (%(items)s) credits
+                  JOIN account_move receipt_move ON receipt_move.id = credits.move_id
+                  JOIN account_journal receipt_journal ON receipt_journal.id = receipt_move.journal_id
+                 WHERE %(credit)s
+                   AND %(receipt)s
+                """,
+                company=company.id,
+                items=self._open_items_sql(company, partner_ids=partner_ids),
+                credit=self._unreconciled_credit_sql(company, "credits"),
+                receipt=self._receipt_sql() if receipts_only else SQL("TRUE"),
+            )
+            for company in companies
+        ]
+        if not selects:
+            return SQL(
+                "SELECT NULL::integer AS id, NULL::integer AS move_id, NULL::integer AS partner_id, "
+                "NULL::integer AS company_id, NULL::numeric AS residual WHERE FALSE"
+            )
+        return SQL(" UNION ALL ").join(selects)
+
+    @api.model
+    def _open_items_domain(self, company, partner=None):
+        """Domain of ``account.move.line``: the receivable items of ``company`` open now, those of the
+        commercial partner ``partner`` when given (the lists a user opens on the book)."""
+        domain = [
+            "|",
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("id", "in", self._doubtful_line_ids()),
+            ("company_id", "=", company.id),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("amount_residual", "!=", 0),
+        ]
+        if partner is not None:
+            domain.append(("partner_id.commercial_partner_id", "=", partner.commercial_partner_id.id))
+        return domain

@@ -43,30 +43,30 @@ class CreditRecoveryBookPayment(models.AbstractModel):
         ``partner_id`` is the commercial partner; ``partner_ids`` (commercial partners) narrows the query.
         The caller embeds it (``... IN (SELECT partner_id FROM (%s) signals)``) or runs it; the tables it
         reads are flushed here.
+
+        The unreconciled credits are the book's (``credit.recovery.book._unreconciled_credit_items_sql``),
+        those of the other companies limited to receipts (``credit.recovery.book._receipt_sql``).
         """
         self._flush_payment_signal_fields()
-        tolerance = company.credit_overdue_tolerance
+        book = self.env["credit.recovery.book"]
         partner_filter = (
             SQL("AND p.commercial_partner_id = ANY(%s)", list(partner_ids))
             if partner_ids is not None
             else SQL()
         )
+        # sudo: a receipt booked in any company of the database is a signal, whatever the reader's companies.
+        other_companies = (
+            self.env["res.company"].sudo().with_context(active_test=False).search([("id", "!=", company.id)])
+        )
         return SQL(
             """
-            SELECT p.commercial_partner_id AS partner_id,
-                   CASE WHEN aml.company_id = %(company)s THEN 'unreconciled_credit'
-                        ELSE 'other_company_payment' END AS kind
-              FROM account_move_line aml
-              JOIN account_account a ON a.id = aml.account_id
-              JOIN res_partner p ON p.id = aml.partner_id
-              JOIN account_move m ON m.id = aml.move_id
-             WHERE aml.parent_state = 'posted'
-               AND a.account_type = 'asset_receivable'
-               AND NOT aml.reconciled
-               AND aml.amount_residual < %(tolerance)s
-               AND (aml.company_id = %(company)s
-                    OR m.origin_payment_id IS NOT NULL OR m.statement_line_id IS NOT NULL)
-               %(partner_filter)s
+            SELECT credits.partner_id, 'unreconciled_credit' AS kind
+              FROM (%(credits)s) credits
+             WHERE credits.partner_id IS NOT NULL
+             UNION
+            SELECT receipts.partner_id, 'other_company_payment'
+              FROM (%(other_receipts)s) receipts
+             WHERE receipts.partner_id IS NOT NULL
              UNION
             SELECT p.commercial_partner_id,
                    CASE WHEN pay.company_id = %(company)s THEN 'payment_in_process'
@@ -99,7 +99,10 @@ class CreditRecoveryBookPayment(models.AbstractModel):
                %(partner_filter)s
             """,
             company=company.id,
-            tolerance=-tolerance,
+            credits=book._unreconciled_credit_items_sql(company, partner_ids),
+            other_receipts=book._unreconciled_credit_items_sql(
+                other_companies, partner_ids, receipts_only=True
+            ),
             partner_filter=partner_filter,
         )
 
@@ -117,6 +120,7 @@ class CreditRecoveryBookPayment(models.AbstractModel):
 
     @api.model
     def _flush_payment_signal_fields(self):
+        self.env["credit.recovery.book"]._flush()
         self.env["account.move.line"].flush_model(
             [
                 "company_id",

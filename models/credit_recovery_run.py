@@ -256,67 +256,35 @@ class CreditRecoveryRun(models.Model):
         return level or self.env["credit.recovery.level"], delay
 
     def _read_open_items(self, due_before):
-        """Open receivable items of the run's company due on or before ``due_before``.
+        """Open receivable items of the run's company due on or before ``due_before`` that the run chases.
 
-        Left out: excluded items, factored invoices, and the invoices ``account.move._credit_recovery_blocked``
-        names (its ``_credit_recovery_block_fields``), tested here in SQL for the whole book at once.
+        The book answers which items those are (``credit.recovery.book._dunning_items_sql``: excluded items,
+        factored invoices and the invoices ``account.move._credit_recovery_blocked`` names are left out);
+        the run adds the level each item reached and leaves out the customers that failed today.
         """
         self.ensure_one()
-        AccountMoveLine = self.env["account.move.line"]
-        AccountMoveLine.flush_model(
-            [
-                "company_id",
-                "partner_id",
-                "account_id",
-                "parent_state",
-                "amount_residual",
-                "date_maturity",
-                "credit_recovery_level_id",
-                "credit_recovery_level_date",
-                "credit_recovery_excluded",
-                "reconciled",
-                "move_id",
-            ]
-        )
-        Move = self.env["account.move"]
-        block_fields = Move._credit_recovery_block_fields()
-        Move.flush_model(["amount_total_signed", "credit_factored", "move_type", *block_fields])
+        self.env["account.move.line"].flush_model(["credit_recovery_level_id", "credit_recovery_level_date"])
+        self.env["account.move"].flush_model(["amount_total_signed"])
         self.env["credit.recovery.level"].flush_model(["delay_days"])
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT aml.id,
-                       p.commercial_partner_id AS partner_id,
-                       aml.date_maturity AS due,
-                       aml.amount_residual AS residual,
+                SELECT items.id,
+                       items.partner_id,
+                       items.due,
+                       items.residual,
                        lvl.delay_days AS level_delay,
                        aml.credit_recovery_level_date AS level_date,
                        ABS(m.amount_total_signed) AS invoice_total,
-                       m.id AS move_id
-                  FROM account_move_line aml
-                  JOIN account_account a ON a.id = aml.account_id
-                  JOIN res_partner p ON p.id = aml.partner_id
-                  JOIN account_move m ON m.id = aml.move_id
+                       items.move_id
+                  FROM (%(items)s) items
+                  JOIN account_move_line aml ON aml.id = items.id
+                  JOIN account_move m ON m.id = items.move_id
              LEFT JOIN credit_recovery_level lvl ON lvl.id = aml.credit_recovery_level_id
-                 WHERE aml.company_id = %(company)s
-                   AND aml.parent_state = 'posted'
-                   AND a.account_type = 'asset_receivable'
-                   AND NOT aml.reconciled
-                   AND aml.amount_residual > 0
-                   AND aml.date_maturity <= %(due_before)s
-                   AND NOT COALESCE(aml.credit_recovery_excluded, FALSE)
-                   AND NOT COALESCE(m.credit_factored, FALSE)
-                   %(not_blocked)s
-                   AND p.commercial_partner_id NOT IN %(failed)s
+                 WHERE items.partner_id NOT IN %(failed)s
                 """,
-                company=self.company_id.id,
-                due_before=due_before,
+                items=self.env["credit.recovery.book"]._dunning_items_sql(self.company_id, due_before),
                 failed=tuple(self.failed_partner_ids.ids) or (0,),
-                # account.move._credit_recovery_blocked(), tested in the same query for the whole book
-                not_blocked=SQL(" ").join(
-                    [SQL("AND NOT COALESCE(%s, FALSE)", SQL.identifier("m", fname)) for fname in block_fields]
-                ),
             )
         )
         return self.env.cr.dictfetchall()
