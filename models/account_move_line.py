@@ -50,13 +50,7 @@ class AccountMoveLine(models.Model):
                 "name": self.env._(
                     "Reconcile %(customer)s", customer=partner.display_name or self.env._("No customer")
                 ),
-                "domain": [
-                    ("company_id", "=", self.company_id.id),
-                    ("partner_id", "child_of", partner.ids) if partner else ("partner_id", "=", False),
-                    ("account_id.account_type", "=", "asset_receivable"),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                ],
+                "domain": self.env["credit.recovery.book"]._open_items_domain(self.company_id, partner),
                 "context": {"create": False, "search_default_group_by_partner": 1, "expand": 1},
             }
         )

@@ -64,6 +64,13 @@ class CreditRecoveryDashboard(models.TransientModel):
         help="What customers did on their page (promise, payment plan, dispute, payment), still to handle.",
     )
 
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # The window's title: the model's name as the user reads it, not "credit.recovery.dashboard,1".
+        title = self.env["ir.model"]._get(self._name).name
+        for dashboard in self:
+            dashboard.display_name = title
+
     @api.depends("user_id", "company_id", "date")
     def _compute_counts(self):
         for dashboard in self:

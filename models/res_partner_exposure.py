@@ -184,18 +184,12 @@ class ResPartner(models.Model):
         return self._credit_search_by("credit_over_limit", operator, value, blank=False)
 
     def action_credit_open_receivables(self):
-        """The customer's open receivable journal items in the current company."""
+        """The customer's open receivable journal items in the current company (the book's open items)."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("account.action_account_moves_all")
         action.update(
             {
-                "domain": [
-                    ("partner_id", "child_of", self.commercial_partner_id.id),
-                    ("company_id", "=", self.env.company.id),
-                    ("account_type", "=", "asset_receivable"),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                ],
+                "domain": self.env["credit.recovery.book"]._open_items_domain(self.env.company, self),
                 "context": {"search_default_group_by_move": 0},
                 "name": self.env._("Open Items of %(customer)s", customer=self.commercial_partner_id.name),
             }
