@@ -34,7 +34,7 @@ class CreditRecoveryCase(models.Model):
 
     _inherit = "credit.recovery.case"
 
-    judgment_date = fields.Date(string="Judgment Date", tracking=True, copy=False)
+    judgment_date = fields.Date(tracking=True, copy=False)
     judgment_service_date = fields.Date(
         string="Judgment Served On",
         tracking=True,

@@ -38,17 +38,14 @@ class CreditRecoveryEinvoiceEffect(models.Model):
 
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         required=True,
         index=True,
         ondelete="cascade",
         default=lambda self: self.env.company,
     )
     code = fields.Selection(EINVOICE_STATUSES, string="Status", required=True)
-    effect = fields.Selection(EINVOICE_EFFECTS, string="Effect", required=True, default="none")
-    default_effect = fields.Selection(
-        EINVOICE_EFFECTS, string="Default Effect", compute="_compute_default_effect"
-    )
+    effect = fields.Selection(EINVOICE_EFFECTS, required=True, default="none")
+    default_effect = fields.Selection(EINVOICE_EFFECTS, compute="_compute_default_effect")
 
     _sql_constraints = [
         ("company_code_unique", "UNIQUE(company_id, code)", "A status has one effect per company."),

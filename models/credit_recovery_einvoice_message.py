@@ -37,35 +37,31 @@ class CreditRecoveryEinvoiceMessage(models.Model):
     _order = "received_date desc, id desc"
 
     name = fields.Char(string="Reference", required=True, readonly=True, default="/")
-    company_id = fields.Many2one(
-        "res.company", string="Company", index=True, readonly=True, ondelete="cascade"
-    )
+    company_id = fields.Many2one("res.company", index=True, readonly=True, ondelete="cascade")
     source = fields.Selection(MESSAGE_SOURCES, string="Received By", required=True, readonly=True)
     received_date = fields.Datetime(
         string="Received On", required=True, readonly=True, default=fields.Datetime.now
     )
     file_name = fields.Char(string="File", readonly=True)
     raw_content = fields.Text(string="Message Received", readonly=True)
-    state = fields.Selection(
-        MESSAGE_STATES, string="State", required=True, default="review", readonly=True, tracking=True
-    )
+    state = fields.Selection(MESSAGE_STATES, required=True, default="review", readonly=True, tracking=True)
     review_reason = fields.Selection(REVIEW_REASONS, string="Why to Review", readonly=True)
     review_note = fields.Text(string="Details", readonly=True)
     document_id = fields.Char(string="Message ID", readonly=True)
-    invoice_number = fields.Char(string="Invoice Number", readonly=True)
-    invoice_date = fields.Date(string="Invoice Date", readonly=True)
+    invoice_number = fields.Char(readonly=True)
+    invoice_date = fields.Date(readonly=True)
     seller_siren = fields.Char(string="Seller SIREN", readonly=True)
     code = fields.Char(string="Status Code", readonly=True)
     label = fields.Char(string="Status Label", readonly=True)
-    status_date = fields.Datetime(string="Status Date", readonly=True)
-    reason_code = fields.Char(string="Reason Code", readonly=True)
-    reason = fields.Text(string="Reason", readonly=True)
+    status_date = fields.Datetime(readonly=True)
+    reason_code = fields.Char(readonly=True)
+    reason = fields.Text(readonly=True)
     note = fields.Text(string="Buyer's Note", readonly=True)
-    amount = fields.Float(string="Amount", readonly=True, digits=(16, 2))
-    amount_type = fields.Char(string="Amount Type", readonly=True)
+    amount = fields.Float(readonly=True, digits=(16, 2))
+    amount_type = fields.Char(readonly=True)
     sender_name = fields.Char(string="Sent By", readonly=True)
-    sender_identifier = fields.Char(string="Sender Identifier", readonly=True)
-    sender_role = fields.Char(string="Sender Role", readonly=True)
+    sender_identifier = fields.Char(readonly=True)
+    sender_role = fields.Char(readonly=True)
     move_id = fields.Many2one(
         "account.move", string="Invoice", readonly=True, index="btree_not_null", ondelete="set null"
     )

@@ -33,21 +33,19 @@ class CreditRecoveryEinvoiceOutbound(models.Model):
     )
     company_id = fields.Many2one(related="move_id.company_id", string="Company", store=True, index=True)
     partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Customer", store=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", required=True, readonly=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     code = fields.Char(string="Status Code", required=True, readonly=True, default="212")
     amount = fields.Monetary(string="Amount Received", currency_field="currency_id", readonly=True)
     date = fields.Date(string="Received On", required=True, readonly=True)
     cdar_xml = fields.Text(string="CDAR Message", readonly=True)
-    state = fields.Selection(
-        OUTBOUND_STATES, string="State", required=True, default="to_send", readonly=True, index=True
-    )
+    state = fields.Selection(OUTBOUND_STATES, required=True, default="to_send", readonly=True, index=True)
     transport = fields.Selection(
         [("platform", "Platform Connection"), ("file", "Export File")], string="Sent By", readonly=True
     )
-    platform_reference = fields.Char(string="Platform Reference", readonly=True)
+    platform_reference = fields.Char(readonly=True)
     attempt_count = fields.Integer(string="Attempts", readonly=True)
-    next_attempt = fields.Datetime(string="Next Attempt", readonly=True)
-    last_error = fields.Text(string="Last Error", readonly=True)
+    next_attempt = fields.Datetime(readonly=True)
+    last_error = fields.Text(readonly=True)
     sent_date = fields.Datetime(string="Sent On", readonly=True)
 
     _sql_constraints = [

@@ -54,18 +54,16 @@ class CreditRecoveryEinvoiceStatus(models.Model):
     currency_id = fields.Many2one(related="move_id.currency_id", string="Currency")
     code = fields.Selection(EINVOICE_STATUSES, string="Status", required=True, readonly=True, index=True)
     label = fields.Char(string="Label Received", readonly=True, help="The label the message gave the status.")
-    date = fields.Datetime(string="Date", required=True, readonly=True, default=fields.Datetime.now)
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     direction = fields.Selection(
-        [("in", "Received"), ("out", "Sent")], string="Direction", required=True, default="in", readonly=True
+        [("in", "Received"), ("out", "Sent")], required=True, default="in", readonly=True
     )
     sender_name = fields.Char(string="Sent By", readonly=True)
-    sender_identifier = fields.Char(string="Sender Identifier", readonly=True)
-    sender_role = fields.Char(
-        string="Sender Role", readonly=True, help="BY: buyer, SE: seller, WK: platform."
-    )
-    reason_code = fields.Char(string="Reason Code", readonly=True)
-    reason = fields.Text(string="Reason", readonly=True)
-    amount = fields.Monetary(string="Amount", currency_field="currency_id", readonly=True)
+    sender_identifier = fields.Char(readonly=True)
+    sender_role = fields.Char(readonly=True, help="BY: buyer, SE: seller, WK: platform.")
+    reason_code = fields.Char(readonly=True)
+    reason = fields.Text(readonly=True)
+    amount = fields.Monetary(currency_field="currency_id", readonly=True)
     message_id = fields.Many2one(
         "credit.recovery.einvoice.message", string="Received Message", readonly=True, ondelete="set null"
     )

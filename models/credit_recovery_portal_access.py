@@ -32,7 +32,7 @@ class CreditRecoveryPortalAccess(models.Model):
     )
     active = fields.Boolean(default=True, readonly=True)
     revoked_date = fields.Datetime(string="Revoked On", readonly=True)
-    revoked_by_id = fields.Many2one("res.users", string="Revoked By", readonly=True, ondelete="set null")
+    revoked_by_id = fields.Many2one("res.users", readonly=True, ondelete="set null")
     last_access = fields.Datetime(string="Last Visit", readonly=True)
     url = fields.Char(
         string="Link", compute="_compute_url", groups="account_credit_recovery.group_credit_controller"

@@ -95,8 +95,13 @@ class ResPartner(models.Model):
         """Daily: schedule the due credit reviews and tell salespeople about risk level changes."""
         review_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_review")
         today = fields.Date.context_today(self)
-        # Every company: those without customers on the book (``_credit_active_customer_ids``) have none due.
-        for company in self.env["res.company"].search([]):
+        companies = [
+            company
+            for [company] in self.env["account.move.line"]._read_group(
+                [("account_type", "=", "asset_receivable"), ("parent_state", "=", "posted")], ["company_id"]
+            )
+        ]
+        for company in companies:
             partners = self.with_company(company).browse(
                 self.with_company(company)._credit_active_customer_ids()
             )

@@ -93,8 +93,8 @@ class CreditRecoveryDryRunLine(models.TransientModel):
         string="Decision",
         required=True,
     )
-    level_id = fields.Many2one("credit.recovery.level", string="Level", ondelete="cascade")
+    level_id = fields.Many2one("credit.recovery.level", ondelete="cascade")
     channel = fields.Selection(CHANNELS)
     item_count = fields.Integer(string="Items")
-    amount_due = fields.Monetary(string="Amount Due", currency_field="currency_id")
-    amount_overdue = fields.Monetary(string="Amount Overdue", currency_field="currency_id")
+    amount_due = fields.Monetary(currency_field="currency_id")
+    amount_overdue = fields.Monetary(currency_field="currency_id")

@@ -11,7 +11,6 @@ class CreditRecoveryEinvoiceImportWizard(models.TransientModel):
 
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         required=True,
         default=lambda self: self.env.company,
         ondelete="cascade",
