@@ -18,16 +18,16 @@ class CreditRecoveryBookPayment(models.AbstractModel):
 
     A customer has a payment signal in a company when the books hold, for its commercial partner:
 
-    - ``unreconciled_credit``: a posted receivable item of the company left with a credit residual (a receipt
-      or a credit note not matched with the invoices);
+    - ``unreconciled_credit``: an unreconciled credit of the company in the book's sense (a receipt or a
+      credit note not matched with the invoices, beyond the company's tolerance);
     - ``payment_in_process``: an inbound customer payment of the company "in process" without a journal
       entry (Odoo 18 books it when the bank statement comes, nothing is on the receivable yet);
     - ``bank_statement_line``: a bank statement line of the company received from the customer and not
       reconciled yet;
     - ``draft_credit_note``: a credit note of the company still in draft;
-    - ``other_company_payment``: a receipt booked in another company (unreconciled receivable credit of a
-      payment or statement line, payment in process, unreconciled bank statement line): the customer may
-      have paid the wrong entity.
+    - ``other_company_payment``: a receipt booked in another company (an unreconciled credit of a payment,
+      a statement line or a bank or cash entry, a payment in process, an unreconciled bank statement line):
+      the customer may have paid the wrong entity.
 
     The dunning run reads it when it decides, and the actions again right before they are executed,
     printed, sent or posted: days can pass in between.
