@@ -48,16 +48,13 @@ class CreditRecoveryPromise(models.Model):
         return promises
 
     def _current_receivables(self):
-        """{customer id: open receivable residual in its company}, one query for all promises."""
+        """{customer id: residual of its open items in its company (the book's), one query per company."""
         result = {}
         for company, promises in self.grouped("company_id").items():
             groups = self.env["account.move.line"]._read_group(
                 [
-                    ("company_id", "=", company.id),
+                    *self.env["credit.recovery.book"]._open_items_domain(company),
                     ("partner_id", "child_of", promises.partner_id.ids),
-                    ("account_type", "=", "asset_receivable"),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
                 ],
                 ["partner_id"],
                 ["amount_residual:sum"],
