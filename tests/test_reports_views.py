@@ -113,7 +113,7 @@ class TestReportsViews(CreditRecoveryCommon):
         result = report.web_read_group([], [*fields], [groupby], lazy=False)
         return {
             (group[groupby][1] if isinstance(group[groupby], tuple) else group[groupby]): [
-                round(group[fname.split(":")[0]], 2) for fname in fields
+                round(group[fname.split(":")[0]] or 0, 2) for fname in fields
             ]
             for group in result["groups"]
         }
