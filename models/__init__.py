@@ -68,3 +68,7 @@ from . import account_move_penalty_terms
 from . import res_partner_customer_type
 from . import credit_recovery_collective_guard
 from . import credit_recovery_book_payment
+from . import credit_recovery_report_view
+from . import credit_recovery_dso_report
+from . import credit_recovery_forecast_report
+from . import credit_recovery_effectiveness_report

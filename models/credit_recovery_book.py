@@ -883,3 +883,131 @@ class CreditRecoveryBook(models.AbstractModel):
         if partner is not None:
             domain.append(("partner_id.commercial_partner_id", "=", partner.commercial_partner_id.id))
         return domain
+
+    # ------------------------------------------------------------------------------------------------
+    # The book per customer, for the reports browsed as SQL views (DSO, forecast, effectiveness)
+    # ------------------------------------------------------------------------------------------------
+    @api.model
+    def _days_late_by_partner_sql(self, company, date, partner_ids=None):
+        """Payment behaviour per customer over the 12 months before ``date``, as a subquery.
+
+        Columns: partner_id, late_weighted (amount settled x days late), settled (amount settled by
+        receipts), avg_days_late (weighted by amount), paid_invoices, late_invoices.
+        """
+        return SQL(
+            """
+            SELECT settlement.partner_id,
+                   SUM(settlement.amount * settlement.days_late) AS late_weighted,
+                   SUM(settlement.amount) AS settled,
+                   COALESCE(SUM(settlement.amount * settlement.days_late) / NULLIF(SUM(settlement.amount), 0), 0)
+                       AS avg_days_late,
+                   COUNT(DISTINCT settlement.move_id) AS paid_invoices,
+                   COUNT(DISTINCT settlement.move_id) FILTER (WHERE settlement.days_late > 0) AS late_invoices
+              FROM (%s) settlement
+          GROUP BY settlement.partner_id
+            """,
+            self._settlements_sql(
+                company, date - timedelta(days=BEHAVIOUR_DAYS), date, partner_ids=partner_ids
+            ),
+        )
+
+    @api.model
+    def _unreconciled_credits_by_partner_sql(self, company, date=None):
+        """The unreconciled credits of each customer at ``date`` (positive amounts), as a subquery.
+
+        Columns: partner_id, amount. The same figures as ``_unreconciled_credits``.
+        """
+        return SQL(
+            "SELECT items.partner_id, -SUM(items.residual) AS amount FROM (%s) items WHERE %s GROUP BY items.partner_id",
+            self._open_items_sql(company, date),
+            self._unreconciled_credit_sql(company),
+        )
+
+    @api.model
+    def _customer_book_sql(self, company, date):
+        """One row per customer of ``company`` at ``date``: what it owes and how it buys and pays.
+
+        Columns: company_id, partner_id, salesperson_id, controller_id, receivable (balance of its
+        receivable lines at the date), overdue (the aged balance's overdue part), sales (invoices less
+        credit notes of the 12 months up to the date, taxes included), late_weighted, settled and
+        avg_days_late (``_days_late_by_partner_sql``). The customers who owe something or bought in the
+        12 months.
+        """
+        periods = aging.month_periods(date, DSO_MONTHS)
+        return SQL(
+            """
+            SELECT * FROM (
+            WITH receivable AS (
+                SELECT lines.partner_id, SUM(lines.balance) AS receivable
+                  FROM (%(lines)s) lines
+              GROUP BY lines.partner_id
+            ), overdue AS (
+                SELECT items.partner_id, SUM(items.residual) AS overdue
+                  FROM (%(items)s) items
+                 WHERE %(overdue_condition)s
+              GROUP BY items.partner_id
+            ), sales AS (
+                SELECT sales.partner_id, SUM(sales.amount) AS sales
+                  FROM (%(sales)s) sales
+              GROUP BY sales.partner_id
+            ), customers AS (
+                SELECT partner_id FROM receivable WHERE receivable != 0
+                 UNION
+                SELECT partner_id FROM sales WHERE sales != 0
+            )
+            SELECT %(company)s AS company_id,
+                   customers.partner_id,
+                   partner.user_id AS salesperson_id,
+                   (partner.credit_controller_id ->> %(company_key)s)::integer AS controller_id,
+                   COALESCE(receivable.receivable, 0) AS receivable,
+                   COALESCE(overdue.overdue, 0) AS overdue,
+                   COALESCE(sales.sales, 0) AS sales,
+                   COALESCE(late.late_weighted, 0) AS late_weighted,
+                   COALESCE(late.settled, 0) AS settled,
+                   COALESCE(late.avg_days_late, 0) AS avg_days_late
+              FROM customers
+         LEFT JOIN res_partner partner ON partner.id = customers.partner_id
+         LEFT JOIN receivable ON receivable.partner_id IS NOT DISTINCT FROM customers.partner_id
+         LEFT JOIN overdue ON overdue.partner_id IS NOT DISTINCT FROM customers.partner_id
+         LEFT JOIN sales ON sales.partner_id IS NOT DISTINCT FROM customers.partner_id
+         LEFT JOIN (%(late)s) late ON late.partner_id IS NOT DISTINCT FROM customers.partner_id
+            ) customer_book
+            """,
+            lines=self._receivable_lines_sql(company, date=date),
+            items=self._open_items_sql(company, date),
+            overdue_condition=self._overdue_sql(),
+            sales=self._sales_sql(company, periods[-1][0], date),
+            company=company.id,
+            company_key=str(company.id),
+            late=self._days_late_by_partner_sql(company, date),
+        )
+
+    @api.model
+    def _dso_of_groups(self, company, date, groups):
+        """The DSO of groups of customers of ``company`` at ``date``, each group taken as one customer.
+
+        ``groups`` is {key: commercial partner ids (None for the lines without customer)}. Returns {key:
+        {"countback": days, "simple": days}}: the countback method over the group's receivable and its
+        monthly sales, and the simple method (receivable / sales of 12 months x days), as ``_dso`` does for
+        the company. Two queries for all the groups.
+        """
+        partner_ids = {partner_id for members in groups.values() for partner_id in members}
+        # The lines without customer are read with the whole book: no filter then.
+        wanted = None if None in partner_ids else list(partner_ids)
+        periods, sales, receivable = self._sales_and_receivables(company, date, COUNTBACK_MAX_MONTHS, wanted)
+        result = {}
+        for key, members in groups.items():
+            monthly = [0.0] * len(periods)
+            for partner_id in members:
+                for index, amount in sales.get(partner_id, {}).items():
+                    monthly[index] += amount
+            total = sum(receivable.get(partner_id, 0.0) for partner_id in members)
+            result[key] = {
+                "countback": aging.dso_countback(
+                    total, [(monthly[index], period[2]) for index, period in enumerate(periods)]
+                ),
+                "simple": aging.dso_simple(
+                    total, sum(monthly[:DSO_MONTHS]), sum(period[2] for period in periods[:DSO_MONTHS])
+                ),
+            }
+        return result

@@ -2,28 +2,17 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
 
-# Levels before the due date (pre-due calls) are not reminders: the time to payment counts from the first
-# level at or after the due date.
-FIRST_REMINDER_MIN_DELAY = 0
+from .credit_recovery_report_view import EFFECTIVENESS_DAYS_KEY
 
 
 class CreditRecoveryEffectivenessWizard(models.TransientModel):
     """What each dunning level brought back: payments after its actions, promises kept, time to payment."""
 
     _name = "credit.recovery.effectiveness.wizard"
+    _inherit = ["credit.recovery.report.mixin"]
     _description = "Dunning Effectiveness"
-    _check_company_auto = True
 
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        ondelete="cascade",
-        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
-    )
-    currency_id = fields.Many2one(related="company_id.currency_id")
     date_from = fields.Date(
         string="Actions From",
         required=True,
@@ -126,33 +115,24 @@ class CreditRecoveryEffectivenessWizard(models.TransientModel):
             }
         )
 
-    def _flush_effectiveness(self):
-        self.env["credit.recovery.action"].flush_model(
-            ["company_id", "level_id", "state", "date", "line_ids"]
-        )
-        self.env["credit.recovery.action"].flush_model(["amount_due", "amount_overdue"])
-        self.env["credit.recovery.promise"].flush_model(
-            ["company_id", "action_id", "state", "date", "amount"]
-        )
-        self.env["credit.recovery.level"].flush_model(["delay_days"])
-        self.env["account.move.line"].flush_model(["move_id", "reconciled"])
-        self.env["account.move"].flush_model(["origin_payment_id", "statement_line_id", "journal_id"])
-        self.env["account.journal"].flush_model(["type"])
-        self.env["account.partial.reconcile"].flush_model(
-            ["debit_move_id", "credit_move_id", "amount", "max_date"]
+    def action_open_report(self):
+        """The effectiveness over the wizard's period as a list, pivot or graph."""
+        self.ensure_one()
+        return (
+            self.env["credit.recovery.effectiveness.report"]
+            .with_company(self.company_id)
+            .action_open(self.date_from, self.date_to, self.recovery_days)
         )
 
     @api.model
     def _compute_effectiveness(self, company, date_from, date_to, recovery_days):
         """Effectiveness of the done recovery actions of ``company`` dated from ``date_from`` to ``date_to``.
 
-        Four queries over the whole book (read in SQL so that accountants without dunning rights get the
-        figures, not the actions):
+        The figures are the effectiveness report's (``credit.recovery.effectiveness.report``, read in SQL
+        so that accountants without dunning rights get the figures, not the actions), grouped by level:
         - actions per level: how many, and what they reminded (amount due and overdue);
-        - recovered per level: the payments (payments, bank statement lines, entries of bank and cash
-          journals; not credit notes nor write-offs) matched with the items
-          an action covered, received after its date and within ``recovery_days`` days; a payment counts
-          once, for the latest such action;
+        - recovered per level: the receipts matched with the items an action covered, received after its
+          date and within ``recovery_days`` days; a receipt counts once, for the latest such action;
         - promises per level of the action they were recorded during, by state, for the promises due in
           the period (promises recorded without an action come on a line without level);
         - days to payment: for each item covered by an action of the level and fully paid after it, the
@@ -161,164 +141,56 @@ class CreditRecoveryEffectivenessWizard(models.TransientModel):
 
         Returns {"levels": [dict per level, in the levels' order], "first_reminder": {items, avg, median}}.
         """
-        self._flush_effectiveness()
-        book = self.env["credit.recovery.book"]
-        book._flush()
-        cr = self.env.cr
-        params = {"company": company.id, "start": date_from, "end": date_to}
-        cr.execute(
-            SQL(
-                """
-                SELECT action.level_id, COUNT(*), SUM(action.amount_due), SUM(action.amount_overdue)
-                  FROM credit_recovery_action action
-                 WHERE action.company_id = %(company)s
-                   AND action.state = 'done'
-                   AND action.date BETWEEN %(start)s AND %(end)s
-              GROUP BY action.level_id
-                """,
-                **params,
-            )
+        report = self.env["credit.recovery.effectiveness.report"].with_context(
+            allowed_company_ids=[company.id], **{EFFECTIVENESS_DAYS_KEY: recovery_days}
         )
-        actions = {level_id: (count, due, overdue) for level_id, count, due, overdue in cr.fetchall()}
-        cr.execute(
-            SQL(
-                """
-                WITH payments AS (
-                    SELECT DISTINCT ON (settlement.id) settlement.id, settlement.amount, action.level_id, action.date
-                      FROM credit_recovery_action action
-                      JOIN credit_recovery_action_line_rel rel ON rel.action_id = action.id
-                      JOIN (%(settlements)s) settlement ON settlement.line_id = rel.line_id
-                     WHERE action.company_id = %(company)s
-                       AND action.state = 'done'
-                       AND settlement.paid_date > action.date
-                       AND settlement.paid_date <= action.date + %(days)s
-                  ORDER BY settlement.id, action.date DESC, action.id DESC
-                )
-                SELECT level_id, SUM(amount)
-                  FROM payments
-                 WHERE date BETWEEN %(start)s AND %(end)s
-              GROUP BY level_id
-                """,
-                days=recovery_days,
-                settlements=book._settlements_sql(company),
-                **params,
-            )
+        domain = [("company_id", "=", company.id), ("date", ">=", date_from), ("date", "<=", date_to)]
+        measures = [
+            "action_count",
+            "amount_due",
+            "amount_overdue",
+            "amount_recovered",
+            "promise_kept_count",
+            "promise_broken_count",
+            "promise_open_count",
+            "promise_kept_amount",
+            "promise_broken_amount",
+            "items_paid_count",
+        ]
+        averages = ["days_to_payment_avg", "days_to_payment_median"]
+        groups = report._read_group(
+            domain,
+            ["level_id"],
+            [f"{fname}:sum" for fname in measures] + [f"{fname}:avg" for fname in averages],
         )
-        recovered = dict(cr.fetchall())
-        cr.execute(
-            SQL(
-                """
-                SELECT action.level_id,
-                       COUNT(*) FILTER (WHERE promise.state = 'kept'),
-                       COUNT(*) FILTER (WHERE promise.state = 'broken'),
-                       COUNT(*) FILTER (WHERE promise.state = 'open'),
-                       COALESCE(SUM(promise.amount) FILTER (WHERE promise.state = 'kept'), 0),
-                       COALESCE(SUM(promise.amount) FILTER (WHERE promise.state = 'broken'), 0)
-                  FROM credit_recovery_promise promise
-             LEFT JOIN credit_recovery_action action ON action.id = promise.action_id
-                 WHERE promise.company_id = %(company)s
-                   AND promise.date BETWEEN %(start)s AND %(end)s
-              GROUP BY action.level_id
-                """,
-                **params,
-            )
+        [(first_count, first_avg, first_median)] = report._read_group(
+            domain,
+            [],
+            ["first_reminder_items:sum", "first_reminder_days_avg:avg", "first_reminder_days_median:avg"],
         )
-        promises = {row[0]: row[1:] for row in cr.fetchall()}
-        # The items fully paid, on the date of their last receipt (the book's settlements).
-        paid_items = SQL(
-            """
-            paid AS (
-                SELECT settlement.line_id, MAX(settlement.paid_date) AS paid_date
-                  FROM (%s) settlement
-                 WHERE settlement.reconciled
-              GROUP BY settlement.line_id
-            )
-            """,
-            book._settlements_sql(company),
-        )
-        cr.execute(
-            SQL(
-                """
-                WITH %(paid)s, covered AS (
-                    SELECT DISTINCT action.level_id, action.date, rel.line_id
-                      FROM credit_recovery_action action
-                      JOIN credit_recovery_action_line_rel rel ON rel.action_id = action.id
-                     WHERE action.company_id = %(company)s
-                       AND action.state = 'done'
-                       AND action.date BETWEEN %(start)s AND %(end)s
-                )
-                SELECT covered.level_id,
-                       COUNT(*),
-                       AVG(paid.paid_date - covered.date),
-                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY paid.paid_date - covered.date)
-                  FROM covered
-                  JOIN paid ON paid.line_id = covered.line_id
-                 WHERE paid.paid_date > covered.date
-              GROUP BY covered.level_id
-                """,
-                paid=paid_items,
-                **params,
-            )
-        )
-        days = {level_id: (count, avg, median) for level_id, count, avg, median in cr.fetchall()}
-        cr.execute(
-            SQL(
-                """
-                WITH %(paid)s, first_reminder AS (
-                    SELECT rel.line_id, MIN(action.date) AS date
-                      FROM credit_recovery_action action
-                      JOIN credit_recovery_action_line_rel rel ON rel.action_id = action.id
-                      JOIN credit_recovery_level level ON level.id = action.level_id
-                     WHERE action.company_id = %(company)s
-                       AND action.state = 'done'
-                       AND level.delay_days >= %(min_delay)s
-                  GROUP BY rel.line_id
-                )
-                SELECT COUNT(*),
-                       AVG(paid.paid_date - first_reminder.date),
-                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY paid.paid_date - first_reminder.date)
-                  FROM first_reminder
-                  JOIN paid ON paid.line_id = first_reminder.line_id
-                 WHERE first_reminder.date BETWEEN %(start)s AND %(end)s
-                   AND paid.paid_date > first_reminder.date
-                """,
-                paid=paid_items,
-                min_delay=FIRST_REMINDER_MIN_DELAY,
-                **params,
-            )
-        )
-        first_count, first_avg, first_median = cr.fetchone()
-        level_ids = set(actions) | set(recovered) | set(promises) | set(days)
-        levels = (
-            self.env["credit.recovery.level"].sudo().browse([level_id for level_id in level_ids if level_id])
-        )
+        by_level = {level.id or None: values for level, *values in groups}
         # Levels are configuration (name, channel, delay) that accountants may read for the report.
+        levels = (
+            self.env["credit.recovery.level"].sudo().browse([level_id for level_id in by_level if level_id])
+        )
         ordered = [level.id for level in levels.sorted()]
-        if None in level_ids:
+        if None in by_level:
             ordered.append(None)
         round_amount = company.currency_id.round
         rows = []
         for level_id in ordered:
-            count, due, overdue = actions.get(level_id, (0, 0.0, 0.0))
-            kept, broken, running, kept_amount, broken_amount = promises.get(level_id, (0, 0, 0, 0.0, 0.0))
-            paid_count, days_avg, days_median = days.get(level_id, (0, 0.0, 0.0))
-            rows.append(
-                {
-                    "level_id": level_id,
-                    "action_count": count,
-                    "amount_due": round_amount(float(due or 0.0)),
-                    "amount_overdue": round_amount(float(overdue or 0.0)),
-                    "amount_recovered": round_amount(float(recovered.get(level_id) or 0.0)),
-                    "promise_kept_count": kept,
-                    "promise_broken_count": broken,
-                    "promise_open_count": running,
-                    "promise_kept_amount": round_amount(float(kept_amount)),
-                    "promise_broken_amount": round_amount(float(broken_amount)),
-                    "items_paid_count": paid_count,
-                    "days_to_payment_avg": float(days_avg or 0.0),
-                    "days_to_payment_median": float(days_median or 0.0),
-                }
-            )
+            values = dict(zip(measures + averages, by_level[level_id], strict=True))
+            for fname in (
+                "amount_due",
+                "amount_overdue",
+                "amount_recovered",
+                "promise_kept_amount",
+                "promise_broken_amount",
+            ):
+                values[fname] = round_amount(float(values[fname] or 0.0))
+            for fname in averages:
+                values[fname] = float(values[fname] or 0.0)
+            rows.append({"level_id": level_id, **values})
         return {
             "levels": rows,
             "first_reminder": {

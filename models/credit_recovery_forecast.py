@@ -1,9 +1,9 @@
-from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..tools import aging
+from .credit_recovery_aged_balance_report import AGED_DATE_KEY
+from .credit_recovery_report_view import FORECAST_WEEKS_KEY
 
 FORECAST_WEEKS = 12
 SOURCES = ("from_due_dates", "from_promises", "from_plans")
@@ -47,9 +47,14 @@ class CreditRecoveryForecastWizard(models.TransientModel):
           months). Whatever is expected before ``date`` falls in the first week; after the last, nowhere.
         Returns one dict per week: week_start, week_end, from_due_dates, from_promises, from_plans, total.
         """
-        book = self.env["credit.recovery.book"]
-        late = book._days_late(company, date)["partners"]
-        items = [item for item in book._open_items(company, date) if item[3] > 0]
+        # The figures are the forecast report's (credit.recovery.forecast.report), week by week.
+        report = self.env["credit.recovery.forecast.report"].with_context(
+            allowed_company_ids=[company.id],
+            **{AGED_DATE_KEY: fields.Date.to_string(date), FORECAST_WEEKS_KEY: weeks},
+        )
+        groups = report._read_group(
+            [("company_id", "=", company.id)], ["week_start:day", "source"], ["amount:sum"]
+        )
         rows = [
             {
                 "week_start": date + timedelta(days=7 * index),
@@ -58,53 +63,21 @@ class CreditRecoveryForecastWizard(models.TransientModel):
             }
             for index in range(weeks)
         ]
-
-        def expect(day, source, amount):
-            index = aging.week_index(date, day, weeks)
-            if index is not None:
-                rows[index][source] += amount
-
-        # Accountants forecast the cash without access to the recovery records: only the dates and
-        # amounts of the company's running plans and open promises are read, and only totals are shown.
-        plans = (
-            self.env["credit.recovery.plan"]
-            .sudo()
-            .search([("company_id", "=", company.id), ("state", "=", "running")])
-        )
-        instalments = plans.instalment_ids.with_context(credit_recovery_date=fields.Date.to_string(date))
-        for instalment in instalments.filtered(lambda instalment: instalment.state != "paid"):
-            expect(instalment.date, "from_plans", instalment.amount)
-        in_plan = set(plans.line_ids.ids)
-        promised = defaultdict(float)
-        promises = (
-            self.env["credit.recovery.promise"]
-            .sudo()
-            .search([("company_id", "=", company.id), ("state", "=", "open")])
-        )
-        for promise in promises:
-            expect(promise.date, "from_promises", promise.amount)
-            promised[promise.partner_id.commercial_partner_id.id] += promise.amount
-        credits = defaultdict(float, book._unreconciled_credits(company, date))
-        for item_id, partner_id, days, residual in items:
-            if item_id in in_plan:
-                continue
-            residual = float(residual)
-            settled = min(credits[partner_id], residual)
-            credits[partner_id] -= settled
-            residual -= settled
-            covered = min(promised[partner_id], residual)
-            promised[partner_id] -= covered
-            residual -= covered
-            if residual <= 0:
-                continue
-            shift = round(late.get(partner_id, {}).get("avg_days_late", 0.0))
-            expect(date - timedelta(days=days) + timedelta(days=shift), "from_due_dates", residual)
+        for week_start, source, amount in groups:
+            rows[(week_start - date).days // 7][source] += amount
         round_amount = company.currency_id.round
         for row in rows:
             for source in SOURCES:
                 row[source] = round_amount(row[source])
             row["total"] = round_amount(sum(row[source] for source in SOURCES))
         return rows
+
+    def action_open_report(self):
+        """The forecast from the wizard's date as a list, pivot or graph."""
+        self.ensure_one()
+        return (
+            self.env["credit.recovery.forecast.report"].with_company(self.company_id).action_open(self.date)
+        )
 
 
 class CreditRecoveryForecastLine(models.TransientModel):
