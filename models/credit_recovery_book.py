@@ -468,17 +468,10 @@ class CreditRecoveryBook(models.AbstractModel):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT settlement.partner_id,
-                       SUM(settlement.amount * settlement.days_late),
-                       SUM(settlement.amount),
-                       COUNT(DISTINCT settlement.move_id),
-                       COUNT(DISTINCT settlement.move_id) FILTER (WHERE settlement.days_late > 0)
-                  FROM (%s) settlement
-              GROUP BY settlement.partner_id
+                SELECT late.partner_id, late.late_weighted, late.settled, late.paid_invoices, late.late_invoices
+                  FROM (%s) late
                 """,
-                self._settlements_sql(
-                    company, date - timedelta(days=BEHAVIOUR_DAYS), date, partner_ids=partner_ids
-                ),
+                self._days_late_by_partner_sql(company, date, partner_ids=partner_ids),
             )
         )
         partners = {}
