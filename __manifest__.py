@@ -90,6 +90,7 @@
         "views/account_move_penalty_terms_views.xml",
         "report/credit_recovery_claim_declaration_report.xml",
         "wizards/credit_recovery_dry_run_views.xml",
+        "views/res_config_settings_queue_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

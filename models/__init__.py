@@ -64,3 +64,7 @@ from . import account_move_penalty_terms
 from . import res_partner_customer_type
 from . import credit_recovery_collective_guard
 from . import credit_recovery_book_payment
+from . import res_company_queue
+from . import res_config_settings_queue
+from . import credit_recovery_run_queue
+from . import credit_recovery_action_queue
