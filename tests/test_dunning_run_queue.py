@@ -176,7 +176,7 @@ class TestDunningRunQueue(CreditRecoveryCommon):
         )
         self.assertEqual(to_reconcile, ["Client File 10"])
         self.assertEqual(emailed, ["Client File 02", "Client File 03", "Client File 04", "Client File 05"])
-        self.assertTrue(self.env["queue.job.channel"].search([("complete_name", "=", CHANNEL)]))
+        self.assertTrue(self.env["queue.job.channel"].sudo().search([("complete_name", "=", CHANNEL)]))
 
     def test_open_jobs_are_not_enqueued_twice_and_switching_back_runs_inline(self):
         self.company.credit_use_job_queue = True
