@@ -9,6 +9,7 @@ import unittest
 from datetime import date, timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -214,9 +215,16 @@ class TestDunningRunQueue(CreditRecoveryCommon):
         administrator = new_test_user(
             self.env,
             login="settings_admin",
-            groups="base.group_user,base.group_erp_manager",
+            groups="base.group_system,account_credit_recovery.group_credit_manager",
             company_id=self.company.id,
             company_ids=[self.company.id],
+        )
+        Settings = self.env["res.config.settings"].with_user(administrator)
+        arch = Settings.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertTrue(
+            etree.fromstring(arch).xpath(
+                "//block[@name='credit_job_queue']//field[@name='credit_use_job_queue']"
+            )
         )
         self.company.with_user(administrator).credit_use_job_queue = True
         self.assertTrue(self.company.credit_use_job_queue)
