@@ -92,6 +92,7 @@
         "wizards/credit_recovery_dry_run_views.xml",
         "security/credit_recovery_book_report_security.xml",
         "views/credit_recovery_book_report_views.xml",
+        "views/res_config_settings_queue_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

@@ -72,3 +72,7 @@ from . import credit_recovery_report_view
 from . import credit_recovery_dso_report
 from . import credit_recovery_forecast_report
 from . import credit_recovery_effectiveness_report
+from . import res_company_queue
+from . import res_config_settings_queue
+from . import credit_recovery_run_queue
+from . import credit_recovery_action_queue

@@ -230,14 +230,24 @@ class CreditRecoveryAction(models.Model):
         Right before sending, the customers who may have paid since the decision are not reminded (their
         actions are cancelled) and the amounts are those of today.
         """
-        queued = self.search([("send_queued", "=", True)], order="id", limit=batch_size)
+        queued = self.search(self._send_queued_domain(), order="id", limit=batch_size)
         if not queued:
             return 0
+        queued._send_safely()
+        return len(queued)
+
+    @api.model
+    def _send_queued_domain(self):
+        """The queued e-mails the cron sends (``_send_queued``) and counts as work left."""
+        return [("send_queued", "=", True)]
+
+    def _send_safely(self):
+        """``_send_now`` for ``self`` at once; on failure one action at a time, each failure logged on its run."""
         try:
             with self.env.cr.savepoint():
-                queued._send_now()
+                self._send_now()
         except Exception:  # replayed one by one below, so that one bad e-mail never blocks the queue
-            for action in queued:
+            for action in self:
                 try:
                     with self.env.cr.savepoint():
                         action._send_now()
@@ -253,7 +263,6 @@ class CreditRecoveryAction(models.Model):
                             ),
                             action.partner_id,
                         )
-        return len(queued)
 
     def _send_now(self):
         """Send the queued e-mails of ``self``, unless their customer may have paid since the decision."""

@@ -86,21 +86,28 @@ class CreditRecoveryRun(models.Model):
             decisions = run._decide_safely()
             if decisions is None:
                 continue
-            # Customers already told to reconcile today are not work left: they never make the run loop.
-            items = [
-                (partner, decision)
-                for partner, decision in decisions.items()
-                if decision.level is not None or partner not in run.reconcile_partner_ids
-            ]
+            items = run._work_left(decisions)
             run._apply(dict(items[:batch_size]))
             done += min(len(items), batch_size)
             remaining += max(len(items) - batch_size, 0)
         Action = self.env["credit.recovery.action"]
         if not done:
             done = Action._send_queued(send_batch_size)
-        remaining += Action.search_count([("send_queued", "=", True)])
+        remaining += Action.search_count(Action._send_queued_domain())
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return remaining
+
+    def _work_left(self, decisions):
+        """``[(customer, decision)]`` of ``decisions`` still to apply.
+
+        Customers already told to reconcile today are not work left: they never make the run loop.
+        """
+        self.ensure_one()
+        return [
+            (partner, decision)
+            for partner, decision in decisions.items()
+            if decision.level is not None or partner not in self.reconcile_partner_ids
+        ]
 
     @api.model
     def _companies_to_run(self):

@@ -510,6 +510,7 @@ def measure(registry, rounds, form_rounds):
         _time_aged_balance(env, rounds)
         _time_sql_floor(env, rounds)
         _time_dunning(env)
+        _time_dunning_run_jobs(env)
         cr.rollback()
 
 
@@ -794,6 +795,66 @@ def main():
         oca_uninstall(registry)
     else:
         oca_measure(registry)
+
+
+# The job-queue path (issue 16, "Beyond one machine") ---------------------------------------------------
+# Kept apart from the figures above. Called by ``measure`` on a copy of the book where queue_job is installed
+# (``bench.sh`` installs it when the package is present); prints nothing more than a skip line without it.
+
+
+def _time_dunning_run_jobs(env):
+    """The daily run through the job queue: the scheduled action enqueues, then every job is performed.
+
+    The jobs run one after the other in this process (what one server of the queue would do), each in a
+    savepoint as its own transaction would be; the e-mail jobs that the apply jobs enqueue are performed too.
+    ``dunning_run_jobs`` is the whole work, ``dunning_run_jobs_longest`` the longest job: with N servers the
+    run lasts about max(whole / N, longest). Everything is rolled back by ``measure``.
+    """
+    if "queue.job" not in env:
+        print(
+            "BENCH dunning_run_jobs skipped (queue_job is not installed in the measured database)", flush=True
+        )
+        return
+    from odoo.addons.queue_job.job import Job  # noqa: PLC0415 (queue_job is optional)
+
+    env = env(user=SUPERUSER_ID)
+    savepoint = env.cr.savepoint()  # the figures measured after this one find the book as it was
+    try:
+        _perform_dunning_run_jobs(env, Job)
+    finally:
+        savepoint.close(rollback=True)
+        env.invalidate_all()
+
+
+def _perform_dunning_run_jobs(env, Job):
+    env["res.company"].search([]).credit_use_job_queue = True
+    Stored = env["queue.job"]
+    before_ids = set(Stored.search([]).ids)
+    env.invalidate_all()
+    queries = odoo.sql_db.sql_counter
+    started = time.perf_counter()
+    env["credit.recovery.run"]._cron_run()
+    enqueued = time.perf_counter() - started
+    performed, longest = 0, 0.0
+    while True:
+        todo = Stored.search([("state", "=", "pending"), ("id", "not in", list(before_ids))], order="id")
+        if not todo:
+            break
+        for stored in todo:
+            before_ids.add(stored.id)
+            job = Job.load(env, stored.uuid)
+            job_started = time.perf_counter()
+            with env.cr.savepoint():
+                job.perform()
+            longest = max(longest, time.perf_counter() - job_started)
+            performed += 1
+    env.flush_all()
+    elapsed = time.perf_counter() - started
+    _bench("dunning_run_jobs", f"{elapsed:.3f}", "s")
+    _bench("dunning_run_jobs_queries", odoo.sql_db.sql_counter - queries, "queries")
+    _bench("dunning_run_jobs_enqueue", f"{enqueued:.3f}", "s")
+    _bench("dunning_run_jobs_count", performed, "jobs")
+    _bench("dunning_run_jobs_longest", f"{longest:.3f}", "s")
 
 
 if __name__ == "__main__":

@@ -54,6 +54,38 @@ print(','.join(paths))")
     printf '%s,%s' "$odoo_root" "$(addons_dir)"
 }
 
+# OCA's queue_job (not a dependency of the add-on: its job-queue path is used when it is installed). Its
+# releases after 18.0.3.1.2 import from odoo.tests.common a name Odoo 18.0 gained in the summer of 2025: an
+# older Odoo 18.0 gets that release. Installed without its dependencies (Odoo itself, and requests, which Odoo
+# already requires): pip would otherwise look for an "odoo" distribution that a source install lacks.
+queue_job_requirement() {
+    local tests_common
+    tests_common=$("$PYTHON" -c "import os, odoo; print(os.path.join(os.path.dirname(odoo.__file__), 'tests', 'common.py'))")
+    if grep -q "^SETATTR_SOURCES" "$tests_common"; then
+        printf '%s' "odoo-addon-queue-job==18.0.*"
+    else
+        printf '%s' "odoo-addon-queue-job==18.0.3.1.2"
+    fi
+}
+
+# True when $PYTHON finds queue_job in Odoo's add-ons (the wheel installs it under odoo/addons).
+has_queue_job() {
+    "$PYTHON" -c "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('odoo.addons.queue_job') else 1)" \
+        >/dev/null 2>&1
+}
+
+# Install queue_job into $PYTHON unless it is there or QUEUE_JOB=0; prints nothing when it is there.
+ensure_queue_job() {
+    [ "${QUEUE_JOB:-1}" = "1" ] || return 0
+    has_queue_job && return 0
+    local requirement
+    requirement=$(queue_job_requirement)
+    echo "Installing OCA's queue_job ($requirement) into $PYTHON (QUEUE_JOB=0 to test without it)..."
+    "$PYTHON" -m pip install -q --disable-pip-version-check --no-deps "$requirement" \
+        || { echo "ERROR: installing $requirement failed (QUEUE_JOB=0 to test without the job queue)." >&2; exit 2; }
+    has_queue_job || { echo "ERROR: Odoo does not find queue_job after its installation." >&2; exit 2; }
+}
+
 # Start the local PostgreSQL cluster if nothing answers, and give the current user a superuser role.
 ensure_postgres() {
     if ! pg_isready -q; then

@@ -6,6 +6,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ensure_odoo
 ensure_postgres
+ensure_queue_job
+# queue_job, when present, is installed in the test database: the job-queue path is tested, and every other
+# test runs with it installed (the module's setting to use it is off by default).
+INSTALL="$MODULE"
+if [ "${QUEUE_JOB:-1}" = "1" ] && has_queue_job; then
+    INSTALL="$MODULE,queue_job"
+fi
 
 DB=${TEST_DB:-acr_test_$(date +%Y%m%d%H%M%S)_$$}
 WORK=$(mktemp -d)
@@ -22,8 +29,8 @@ trap cleanup EXIT
 # Odoo log lines look like "2026-01-01 10:00:00,000 1234 WARNING db logger: message".
 LOG_ALERT='^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) '
 
-echo "== Installing $MODULE (with demo data) into database $DB"
-odoo_cmd -d "$DB" -i "$MODULE" --stop-after-init --log-level=info --http-port=0 \
+echo "== Installing $INSTALL (with demo data) into database $DB"
+odoo_cmd -d "$DB" -i "$INSTALL" --stop-after-init --log-level=info --http-port=0 \
     > "$WORK/install.log" 2>&1 || { tail -n 50 "$WORK/install.log"; echo "FAILED: install"; exit 1; }
 if grep -E "$LOG_ALERT" "$WORK/install.log"; then
     echo "FAILED: the install log has WARNING/ERROR lines (above)."
@@ -35,7 +42,7 @@ echo "== Tests (pytest-odoo)"
 set +e
 "$PYTHON" -m pytest -p no:cacheprovider \
     --odoo-database="$DB" --odoo-addons-path="$(odoo_addons_path)" --odoo-log-level=warn --odoo-http \
-    --odoo-extra=http-interface=127.0.0.1 \
+    --odoo-extra=http-interface=127.0.0.1 -rs \
     "$(addons_dir)/$MODULE/tests" ${PYTEST_ARGS:-} 2>&1 | tee "$WORK/pytest.log"
 status=${PIPESTATUS[0]}
 set -e

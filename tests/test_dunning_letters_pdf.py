@@ -98,3 +98,28 @@ class TestLettersAsOnePdf(CreditRecoveryCommon, HttpCase):
         self.assertEqual(text.count("Objet"), 20)
         text = self._print("account_credit_recovery.report_credit_recovery_formal_notice", self.notices)
         self._assert_sections_in_order(text, self.notices)
+
+    def test_dashboard_prints_the_day_in_one_click_each(self):
+        """ "Print the letters" and "Print the formal notices" of the dashboard: one PDF each, every customer."""
+        (self.letters | self.notices).user_id = self.credit_controller
+        Dashboard = self.env["credit.recovery.dashboard"].with_user(self.credit_controller)
+        data = Dashboard.get_dashboard_data()
+        self.assertEqual(len(data["letters"]), 25)
+        Action = self.env["credit.recovery.action"].with_user(self.credit_controller)
+        for formal_notice, report_name, expected in [
+            (False, "account_credit_recovery.report_credit_recovery_letter", self.letters),
+            (True, "account_credit_recovery.report_credit_recovery_formal_notice", self.notices),
+        ]:
+            # What the button sends (credit_recovery_dashboard.js printLetters): the ids of its list, in order.
+            ids = [letter["id"] for letter in data["letters"] if letter["formal_notice"] == formal_notice]
+            self.assertEqual(sorted(ids), sorted(expected.ids))
+            report_action = Action.browse(ids).action_print_letter()
+            self.assertEqual(
+                (report_action["type"], report_action["report_name"], report_action["context"]["active_ids"]),
+                ("ir.actions.report", report_name, ids),
+            )
+            # The web client downloads the report route of the action's ids: one request, one PDF.
+            text = self._print(report_name, Action.browse(report_action["context"]["active_ids"]))
+            self._assert_sections_in_order(text, Action.browse(ids))
+        self.assertTrue(all((self.letters | self.notices).mapped("printed")))
+        self.assertEqual(Dashboard.get_dashboard_data()["letters"], [])
