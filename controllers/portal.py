@@ -164,6 +164,8 @@ class CreditRecoveryPortal(PortalAccount):
             pay_invoices=invoices,
             reference_prefix=None,
             is_html_empty=is_html_empty,
+            # A visitor who is not logged in saves no payment method (see credit_portal_transaction).
+            show_tokenize_input_mapping=dict.fromkeys(values["providers_sudo"].ids, False),
         )
         return request.render("account_credit_recovery.credit_portal_pay_page", values)
 
@@ -183,6 +185,8 @@ class CreditRecoveryPortal(PortalAccount):
             raise ValidationError(request.env._("The amount to pay does not match what is due."))
         kwargs.pop("access_token", None)
         kwargs["tokenization_requested"] = False  # no saved cards for a visitor who is not logged in
+        # The customer comes back to its own page, wherever the browser asked to land.
+        kwargs["landing_route"] = f"/my/credit/{token}?done=pay"
         self._validate_transaction_kwargs(kwargs)
         kwargs.update(
             currency_id=currency.id, partner_id=access.partner_id.id, reference_prefix=None, amount=due

@@ -4,6 +4,9 @@
 set -euo pipefail
 
 MODULE=account_credit_recovery
+# Installed beside it by make demo and make test, not a dependency: Odoo's demo payment provider, with which the
+# demo's customers and the tests pay on the customer's page.
+EXTRA_MODULES=payment_demo
 PYTHON=${PYTHON:-python3}
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # ensure_odoo and the virtual environment's installation.

@@ -23,7 +23,7 @@ trap cleanup EXIT
 LOG_ALERT='^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) '
 
 echo "== Installing $MODULE (with demo data) into database $DB"
-odoo_cmd -d "$DB" -i "$MODULE" --stop-after-init --log-level=info --http-port=0 \
+odoo_cmd -d "$DB" -i "$MODULE,$EXTRA_MODULES" --stop-after-init --log-level=info --http-port=0 \
     > "$WORK/install.log" 2>&1 || { tail -n 50 "$WORK/install.log"; echo "FAILED: install"; exit 1; }
 if grep -E "$LOG_ALERT" "$WORK/install.log"; then
     echo "FAILED: the install log has WARNING/ERROR lines (above)."
