@@ -38,6 +38,8 @@ class CreditRecoveryPortal(PortalAccount):
             "promise_max_date": fields.Date.context_today(access)
             + timedelta(days=company.credit_portal_promise_max_days),
             "page_name": "credit_recovery",
+            # The page wears the letterhead of the company that sent the reminder, not the database's first.
+            "res_company": company.sudo(),
             **values,
         }
 

@@ -42,6 +42,10 @@ class CreditPortalCase(CreditRecoveryCommon, HttpCase):
         cls.token = cls.access.access_token
         cls.cron = cls.env.ref("account_credit_recovery.ir_cron_credit_recovery_run")
 
+    def url_open(self, url, data=None, files=None, timeout=60, **kwargs):
+        # The run's first page builds the portal's asset bundles: longer than the default 12 s on a busy machine.
+        return super().url_open(url, data=data, files=files, timeout=timeout, **kwargs)
+
     def _url(self, suffix=""):
         return f"/my/credit/{self.token}{suffix}"
 

@@ -36,6 +36,7 @@ class TestPortalActions(CreditPortalCase):
         ]
         self.assertEqual(references, [self.overdue.name, self.not_due.name])
         self.assertIn("votre compte", response.text)
+        self.assertIn(f"/logo.png?company={self.company.id}", response.text)
         self.assertNotIn("slow payer", response.text)
         self.assertNotIn("credit_risk_level", response.text)
         pdf = self.url_open(self._url("/statement.pdf"))
