@@ -38,6 +38,8 @@ class CreditRecoveryPortal(PortalAccount):
             "promise_max_date": fields.Date.context_today(access)
             + timedelta(days=company.credit_portal_promise_max_days),
             "page_name": "credit_recovery",
+            # The page wears the letterhead of the company that sent the reminder, not the database's first.
+            "res_company": company.sudo(),
             **values,
         }
 
@@ -164,6 +166,8 @@ class CreditRecoveryPortal(PortalAccount):
             pay_invoices=invoices,
             reference_prefix=None,
             is_html_empty=is_html_empty,
+            # A visitor who is not logged in saves no payment method (see credit_portal_transaction).
+            show_tokenize_input_mapping=dict.fromkeys(values["providers_sudo"].ids, False),
         )
         return request.render("account_credit_recovery.credit_portal_pay_page", values)
 
@@ -183,6 +187,8 @@ class CreditRecoveryPortal(PortalAccount):
             raise ValidationError(request.env._("The amount to pay does not match what is due."))
         kwargs.pop("access_token", None)
         kwargs["tokenization_requested"] = False  # no saved cards for a visitor who is not logged in
+        # The customer comes back to its own page, wherever the browser asked to land.
+        kwargs["landing_route"] = f"/my/credit/{token}?done=pay"
         self._validate_transaction_kwargs(kwargs)
         kwargs.update(
             currency_id=currency.id, partner_id=access.partner_id.id, reference_prefix=None, amount=due

@@ -143,6 +143,8 @@ class CreditRecoveryDemo(models.AbstractModel):
         morel = customers["partner_broken_promise_demo"]
         late = invoice(morel, 4800.0, 75, 30)
         late_line = late.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        # And a second invoice, not due yet: on its page it pays the late one and promises this one.
+        invoice(morel, 1200.0, 5, 30)
         call = env["credit.recovery.action"].create(
             {
                 "partner_id": morel.id,
@@ -268,8 +270,30 @@ class CreditRecoveryDemo(models.AbstractModel):
             }
         )
         order.action_confirm()
+        # Odoo's demo payment provider, when installed, lets the customer pay on its page.
+        self._credit_demo_payment_provider(company)
         # A consumer, 15 days late.
         invoice(customers["partner_consumer_demo"], 850.0, 45, 30)
         # In receivership: the run leaves it alone, the claim goes to the mandataire.
         invoice(customers["partner_proceedings_demo"], 6300.0, 70, 30)
         return True
+
+    @api.model
+    def _credit_demo_payment_provider(self, company):
+        """Odoo's demo payment provider (add-on ``payment_demo``) in ``company``, in test mode and published,
+        paying into the company's bank journal; an empty recordset when ``payment_demo`` is not installed.
+
+        The demo and the tests pay on the customer's page with it; the module itself needs no provider.
+        """
+        Provider = self.env["payment.provider"].sudo()
+        if self.env["ir.module.module"]._get("payment_demo").state != "installed":
+            return Provider
+        provider = Provider.search([("code", "=", "demo"), ("company_id", "=", company.id)], limit=1)
+        if not provider:
+            template = Provider.search([("code", "=", "demo")], order="id", limit=1)
+            provider = template.copy({"company_id": company.id})
+        journal = self.env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "bank")], order="id", limit=1
+        )
+        provider.write({"state": "test", "is_published": True, "journal_id": journal.id})
+        return provider

@@ -1,7 +1,14 @@
+import io
+from collections import OrderedDict
+
 import lxml.html
 from markupsafe import Markup
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
 
 from odoo import models
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 INVOICE_REPORTS = ("account.report_invoice", "account.report_invoice_with_payments")
 # The letters printed by batches (the day's letters, the formal notices): one document for wkhtmltopdf.
@@ -59,3 +66,62 @@ class IrActionsReport(models.Model):
                     )
                 target.append(node)
         return Markup(lxml.html.tostring(document, encoding="unicode", doctype="<!DOCTYPE html>"))
+
+    def _render_qweb_pdf_prepare_streams(self, report_ref, data, res_ids=None):
+        """The module's letters carry "Page X / Y" at the foot of each page, counted per letter.
+
+        Debian's wkhtmltopdf prints no report footer, so the numbers are stamped on the rendered PDF, letter
+        by letter. When the batch's one PDF cannot be split per letter (a letter runs over a page and
+        wkhtmltopdf without patched Qt writes no outline to split it by), each letter is printed on its
+        own, so that each still starts at page 1.
+        """
+        streams = super()._render_qweb_pdf_prepare_streams(report_ref, data, res_ids=res_ids)
+        report = self._get_report(report_ref)
+        if report.report_name not in LETTER_REPORTS:
+            return streams
+        if streams.get(False) and res_ids and len(res_ids) > 1 and len(set(res_ids)) == len(res_ids):
+            streams = OrderedDict()
+            for res_id in res_ids:
+                single = super()._render_qweb_pdf_prepare_streams(
+                    report_ref, dict(data or {}), res_ids=[res_id]
+                )
+                streams[res_id] = single[res_id]
+        # Each letter is numbered in the language it is printed in.
+        actions = self.env["credit.recovery.action"].browse([res_id for res_id in streams if res_id])
+        langs = {action.id: action._letter_lang() for action in actions}
+        for res_id, stream_data in streams.items():
+            if not stream_data["stream"] or (stream_data["attachment"] and report.attachment_use):
+                continue  # a stored copy was numbered when it was printed
+            lang = langs.get(res_id) or self.env.lang
+            stream_data["stream"] = self.with_context(lang=lang)._credit_recovery_number_pages(
+                stream_data["stream"]
+            )
+        return streams
+
+    def _credit_recovery_number_pages(self, stream):
+        """``stream`` (a PDF) with "Page X / Y" stamped at the bottom right of each page."""
+        reader = PdfFileReader(stream, strict=False)
+        count = len(reader.pages)
+        packet = io.BytesIO()
+        stamp = canvas.Canvas(packet)
+        for number, page in enumerate(reader.pages, start=1):
+            width, height = float(abs(page.mediabox.width)), float(abs(page.mediabox.height))
+            stamp.setPageSize((width, height))
+            stamp.setFont("Helvetica", 8)
+            stamp.setFillColor(colors.Color(0.27, 0.27, 0.27))
+            # In the bottom margin (10 mm), right-aligned on the text's right margin (15 mm).
+            stamp.drawRightString(
+                width - 15 * mm,
+                4 * mm,
+                self.env._("Page %(page)s / %(count)s", page=number, count=count),
+            )
+            stamp.showPage()
+        stamp.save()
+        numbers = PdfFileReader(packet, strict=False)
+        writer = PdfFileWriter()
+        for page, page_number in zip(reader.pages, numbers.pages, strict=True):
+            page.merge_page(page_number)
+            writer.add_page(page)
+        output = io.BytesIO()
+        writer.write(output)
+        return output

@@ -4,6 +4,9 @@
 set -euo pipefail
 
 MODULE=account_credit_recovery
+# Installed beside it by make demo and make test, not a dependency: Odoo's demo payment provider, with which the
+# demo's customers and the tests pay on the customer's page.
+EXTRA_MODULES=payment_demo
 PYTHON=${PYTHON:-python3}
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # ensure_odoo and the virtual environment's installation.
@@ -27,7 +30,7 @@ check_odoo() {
 }
 
 # Odoo finds add-ons by folder name: expose this checkout as <tmp>/addons/account_credit_recovery.
-# ACR_ADDONS_DIR names an existing folder that already holds that link (a worktree's own add-ons folder).
+# ACR_ADDONS_DIR names an existing folder that already holds the add-on (a worktree's own add-ons folder).
 addons_dir() {
     local key dir
     if [ -n "${ACR_ADDONS_DIR:-}" ]; then
@@ -36,9 +39,26 @@ addons_dir() {
     fi
     key=$(printf '%s' "$REPO_DIR" | md5sum | cut -c1-10)
     dir="${TMPDIR:-/tmp}/${MODULE}-addons-${key}"
-    mkdir -p "$dir"
-    ln -sfn "$REPO_DIR" "$dir/$MODULE"
+    add_on_links "$dir/$MODULE"
     printf '%s' "$dir"
+}
+
+# The add-on as Odoo sees it: a folder of links to the checkout's entries, without the project's .venv/ and
+# what the scripts write (demo-output/...). Odoo reads everything under an add-on: its translation export
+# would take every .py file of the virtual environment for the module's own terms.
+add_on_links() {
+    local module=$1 entry name
+    [ -L "$module" ] && rm -f "$module" # the former layout: one link to the whole checkout
+    mkdir -p "$module"
+    find "$module" -mindepth 1 -maxdepth 1 -xtype l -delete # links to entries removed since
+    for entry in "$REPO_DIR"/* "$REPO_DIR"/.[!.]*; do
+        [ -e "$entry" ] || continue
+        name=${entry##*/}
+        case "$name" in
+            .venv | .git | demo-output | dist | .bench | .pytest_cache | .ruff_cache) continue ;;
+        esac
+        [ "$(readlink "$module/$name")" = "$entry" ] || ln -sfn "$entry" "$module/$name"
+    done
 }
 
 odoo_addons_path() {

@@ -30,7 +30,7 @@ LOG_ALERT='^[0-9-]+ [0-9:,]+ [0-9]+ (WARNING|ERROR|CRITICAL) '
 echo "== Creating database $DB with demo data"
 PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists --force "$DB"
 rm -rf "$FILESTORE"
-if ! odoo_cmd -d "$DB" -i "$MODULE" --stop-after-init --log-level=info --http-port=0 > "$WORK/install.log" 2>&1; then
+if ! odoo_cmd -d "$DB" -i "$MODULE,$EXTRA_MODULES" --stop-after-init --log-level=info --http-port=0 > "$WORK/install.log" 2>&1; then
     tail -n 50 "$WORK/install.log"
     echo "FAILED: the module did not install (log tail above)."
     exit 1

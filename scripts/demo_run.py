@@ -94,6 +94,8 @@ def prepare_login(env, company):
 def prepare_customer_page(env, company):
     """Offer the customer's page: the reminders carry its link; one demo customer has its link already."""
     company.credit_portal_enabled = True
+    # Its customers pay there with Odoo's demo provider (payment_demo, which make demo installs).
+    env["credit.recovery.demo"]._credit_demo_payment_provider(company)
     customer = env["res.partner"].search([("name", "=", PORTAL_CUSTOMER)], limit=1)
     if customer:
         env["credit.recovery.portal.access"]._credit_get(customer, company)

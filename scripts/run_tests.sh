@@ -9,7 +9,7 @@ ensure_postgres
 ensure_queue_job
 # queue_job, when present, is installed in the test database: the job-queue path is tested, and every other
 # test runs with it installed (the module's setting to use it is off by default).
-INSTALL="$MODULE"
+INSTALL="$MODULE,$EXTRA_MODULES"
 if [ "${QUEUE_JOB:-1}" = "1" ] && has_queue_job; then
     INSTALL="$MODULE,queue_job"
 fi

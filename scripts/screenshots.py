@@ -201,9 +201,14 @@ def main():
             browser.screenshot(shots("customer_credit_page"))
         if customer and customer[0]["credit_portal_url"]:
             # The customer's own page, as the link of its reminders opens it (on this server).
+            # Without the credit controller's session: what the customer, who has no login, sees.
             path = urllib.parse.urlsplit(customer[0]["credit_portal_url"]).path
+            browser.call("Network.deleteCookies", name="session_id", url=base)
             browser.open(f"{base}{path}", ".o_credit_portal tr[name='statement_item']")
             browser.screenshot(shots("customer_page"))
+            browser.call(
+                "Network.setCookie", name="session_id", value=session.cookies["session_id"], url=base
+            )
         browser.open(
             f"{base}/odoo/action-account_credit_recovery.credit_recovery_aged_balance_wizard_action",
             ".o_action_manager .o_view_controller, .o_action_manager .o_form_view",

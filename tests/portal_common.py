@@ -1,9 +1,11 @@
 import json
 import re
+import unittest
 from datetime import timedelta
-from unittest.mock import patch
 
-from odoo import Command, fields
+from lxml import html
+
+from odoo import fields
 from odoo.tests import HttpCase
 
 from .common import CreditRecoveryCommon
@@ -40,6 +42,10 @@ class CreditPortalCase(CreditRecoveryCommon, HttpCase):
         cls.token = cls.access.access_token
         cls.cron = cls.env.ref("account_credit_recovery.ir_cron_credit_recovery_run")
 
+    def url_open(self, url, data=None, files=None, timeout=60, **kwargs):
+        # The run's first page builds the portal's asset bundles: longer than the default 12 s on a busy machine.
+        return super().url_open(url, data=data, files=files, timeout=timeout, **kwargs)
+
     def _url(self, suffix=""):
         return f"/my/credit/{self.token}{suffix}"
 
@@ -67,30 +73,48 @@ class CreditPortalCase(CreditRecoveryCommon, HttpCase):
         return set(run._decide())
 
     @classmethod
-    def _create_provider(cls):
-        """A provider as Odoo's own payment tests use (``payment`` and ``account_payment`` tests' commons)."""
-        method = cls.env.ref("payment.payment_method_unknown")
-        PaymentMethod = cls.env.registry["account.payment.method"]
-        original = PaymentMethod._get_payment_method_information
-
-        def _get_payment_method_information(self):
-            return dict(original(self), none={"mode": "electronic", "type": ("bank",)})
-
-        provider = cls.env["payment.provider"].create(
-            {
-                "name": "Test Provider",
-                "code": "none",
-                "state": "test",
-                "is_published": True,
-                "company_id": cls.company.id,
-                "payment_method_ids": [Command.set(method.ids)],
-                "available_currency_ids": [Command.set(cls.currency.ids)],
-            }
-        )
-        method.write({"active": True, "support_tokenization": False})
-        with patch.object(PaymentMethod, "_get_payment_method_information", _get_payment_method_information):
-            cls.env["account.payment.method"].sudo().create(
-                {"name": "Test method", "code": "none", "payment_type": "inbound"}
+    def _demo_provider(cls):
+        """Odoo's demo payment provider in the test company, as the demo has it (make test installs it)."""
+        provider = cls.env["credit.recovery.demo"]._credit_demo_payment_provider(cls.company)
+        if not provider:
+            raise unittest.SkipTest(
+                "Paying online is tested with Odoo's demo provider: install payment_demo."
             )
-            provider.journal_id = cls.company_data["default_journal_bank"]
         return provider
+
+    def _pay_online(self, pay_url, simulated_state="done"):
+        """Pay on the page at ``pay_url`` as the browser does with the demo provider's form.
+
+        The payment form gives the transaction route, the amount and the demo payment method; the demo
+        provider's form then simulates the provider's notification; the status page post-processes the
+        transaction (payment, reconciliation) and sends the customer back to its page. Returns the
+        transaction and the status page's answer.
+        """
+        page = self.url_open(pay_url)
+        self.assertEqual(page.status_code, 200)
+        form = html.fromstring(page.content).xpath("//form[hasclass('o_payment_form')]")[0]
+        radio = form.xpath(".//input[@name='o_payment_radio'][@data-provider-code='demo']")[0]
+        params = {
+            "provider_id": int(radio.get("data-provider-id")),
+            "payment_method_id": int(radio.get("data-payment-option-id")),
+            "token_id": None,
+            "amount": float(form.get("data-amount")),
+            "flow": "direct",
+            "tokenization_requested": False,
+            "landing_route": form.get("data-landing-route"),
+            "is_validation": False,
+            "access_token": form.get("data-access-token"),
+        }
+        processing = self._json(form.get("data-transaction-route"), params)
+        self.assertNotIn("error", processing)
+        reference = processing["result"]["reference"]
+        simulated = self._json(
+            "/payment/demo/simulate_payment",
+            {"reference": reference, "payment_details": "4242", "simulated_state": simulated_state},
+        )
+        self.assertNotIn("error", simulated)
+        self.assertEqual(self.url_open("/payment/status").status_code, 200)
+        status = self._json("/payment/status/poll", {})
+        self.assertNotIn("error", status)
+        tx = self.env["payment.transaction"].search([("reference", "=", reference)])
+        return tx, status["result"]

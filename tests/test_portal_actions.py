@@ -36,6 +36,7 @@ class TestPortalActions(CreditPortalCase):
         ]
         self.assertEqual(references, [self.overdue.name, self.not_due.name])
         self.assertIn("votre compte", response.text)
+        self.assertIn(f"/logo.png?company={self.company.id}", response.text)
         self.assertNotIn("slow payer", response.text)
         self.assertNotIn("credit_risk_level", response.text)
         pdf = self.url_open(self._url("/statement.pdf"))
@@ -192,38 +193,58 @@ class TestPortalActions(CreditPortalCase):
         self.assertFalse(self.overdue.credit_in_dispute)
 
     def test_pay_an_invoice_online(self):
-        provider = self._create_provider()
-        method = provider.payment_method_ids
-        page = self.url_open(self._url(f"/pay?scope=invoices&invoice_ids={self.overdue.id}"))
-        self.assertEqual(page.status_code, 200)
-        self.assertIn("o_payment_form", page.text)
+        provider = self._demo_provider()
         self.assertIn(self.customer, self._decided_today())
-        params = {
-            "provider_id": provider.id,
-            "payment_method_id": method.id,
-            "token_id": None,
-            "amount": 1200.0,
-            "flow": "direct",
-            "tokenization_requested": False,
-            "landing_route": self._url("?done=pay"),
-            "is_validation": False,
-            "access_token": self.token,
-        }
-        result = self._json(self._url(f"/transaction/invoices-{self.overdue.id}"), params)
-        self.assertNotIn("error", result)
-        tx = self.env["payment.transaction"].search([("reference", "=", result["result"]["reference"])])
-        self.assertRecordValues(tx, [{"amount": 1200.0, "partner_id": self.customer.id}])
+        tx, status = self._pay_online(self._url(f"/pay?scope=invoices&invoice_ids={self.overdue.id}"))
+        self.assertRecordValues(
+            tx,
+            [
+                {
+                    "provider_id": provider.id,
+                    "amount": 1200.0,
+                    "partner_id": self.customer.id,
+                    "state": "done",
+                    "is_post_processed": True,
+                    "credit_portal_access_id": self.access.id,
+                }
+            ],
+        )
         self.assertEqual(tx.invoice_ids, self.overdue)
-        # What the provider's notification and the payment status page do.
-        tx._set_done()
-        tx._post_process()
-        self.assertTrue(self.overdue.currency_id.is_zero(self.overdue.amount_residual))
+        # Paid: the payment's entry is reconciled with the invoice; the other invoice is still due.
+        receivable = self.overdue.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        self.assertTrue(receivable.reconciled)
+        self.assertEqual(receivable.matched_credit_ids.credit_move_id.move_id, tx.payment_id.move_id)
+        self.assertEqual(tx.payment_id.amount, 1200.0)
+        self.assertEqual(self.overdue.amount_residual, 0.0)
         self.assertIn(self.overdue.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.not_due.amount_residual, 600.0)
+        # Back on its page, which thanks the customer and shows only what remains.
+        self.assertEqual(status["landing_route"], self._url("?done=pay"))
+        landing = html.fromstring(self.url_open(status["landing_route"]).content)
+        self.assertTrue(landing.xpath("//div[@name='done'][hasclass('alert-success')]"))
+        references = [
+            td.text_content().strip()
+            for td in landing.xpath("//tr[@name='statement_item']/td[@name='reference']")
+        ]
+        self.assertNotIn(self.overdue.name, references)
+        self.assertIn(self.not_due.name, references)
         # Logged in the customer's chatter, an activity for its controller, an acknowledgement to the customer.
         self.assertIn("Paiement en ligne de 1", self.customer.message_ids[0].body)
         self.assertTrue(self._controller_activities(self.customer))
         self.assertIn("Nous avons bien reçu votre paiement", self._mails_to_customer().body_html)
+        # The next run leaves the customer alone: nothing it owes is overdue any more.
         self.assertNotIn(self.customer, self._decided_today())
+
+    def test_failed_online_payment_pays_nothing(self):
+        self._demo_provider()
+        tx, status = self._pay_online(
+            self._url(f"/pay?scope=invoices&invoice_ids={self.overdue.id}"), simulated_state="error"
+        )
+        self.assertEqual((tx.state, status["state"]), ("error", "error"))
+        self.assertFalse(tx.payment_id)
+        self.assertEqual(self.overdue.amount_residual, 1200.0)
+        self.assertFalse(self._mails_to_customer())
+        self.assertIn(self.customer, self._decided_today())
 
     def test_promise_shows_on_the_controller_dashboard(self):
         Dashboard = self.env["credit.recovery.dashboard"].with_user(self.credit_controller)

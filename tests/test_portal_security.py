@@ -1,4 +1,6 @@
+import re
 import secrets
+from datetime import timedelta
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -48,10 +50,61 @@ class TestPortalSecurity(CreditPortalCase):
             )
         )
 
+    def _act_with(self, token):
+        """Every action of the page with ``token``: the HTTP status of each answer, and the transaction's."""
+        # A valid CSRF token of the visitor's session: the link, not the form, is what is refused.
+        login = self.url_open("/web/login").text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
+        future = str(self.today + timedelta(days=5))
+        statuses = [
+            self.url_open(f"/my/credit/{token}").status_code,
+            self.url_open(f"/my/credit/{token}/statement.pdf").status_code,
+            self.url_open(f"/my/credit/{token}/pay?scope=all").status_code,
+        ]
+        for suffix, data in (
+            ("/promise", {"amount": "100", "date": future}),
+            ("/plan", {"instalment_count": "2", "interval_days": "10", "first_percent": "50"}),
+            (
+                "/dispute",
+                {"invoice_id": str(self.overdue.id), "reason": "price", "amount": "10", "message": "x"},
+            ),
+        ):
+            response = self.url_open(
+                f"/my/credit/{token}{suffix}", data=dict(data, csrf_token=csrf), allow_redirects=False
+            )
+            statuses.append(response.status_code)
+        provider = self._demo_provider()
+        with mute_logger("odoo.http"):
+            result = self._json(
+                f"/my/credit/{token}/transaction/all",
+                {
+                    "provider_id": provider.id,
+                    "payment_method_id": provider.payment_method_ids.id,
+                    "token_id": None,
+                    "amount": 1800.0,
+                    "flow": "direct",
+                    "tokenization_requested": False,
+                    "landing_route": "/",
+                    "is_validation": False,
+                },
+            )
+        return statuses, result
+
+    def _nothing_written_at_all(self):
+        self._nothing_written()
+        self.assertFalse(self.env["credit.recovery.plan"].search([("partner_id", "=", self.customer.id)]))
+        self.assertFalse(
+            self.env["mail.mail"].search(
+                [("model", "=", "credit.recovery.portal.access"), ("res_id", "=", self.access.id)]
+            )
+        )
+
     def test_foreign_token(self):
         for token in (secrets.token_urlsafe(32), self.token[:-1], "x" * 200):
-            self.assertEqual(self.url_open(f"/my/credit/{token}").status_code, 404)
-            self.assertEqual(self.url_open(f"/my/credit/{token}/statement.pdf").status_code, 404)
+            statuses, result = self._act_with(token)
+            self.assertEqual(statuses, [404] * 6, token)
+            self.assertIn("error", result)
+        self._nothing_written_at_all()
 
     def test_revoked_token(self):
         self.access.with_user(self.credit_controller).action_revoke()
@@ -69,7 +122,14 @@ class TestPortalSecurity(CreditPortalCase):
 
     def test_expired_when_nothing_is_open(self):
         self._pay(self.overdue | self.not_due)
-        self.assertEqual(self.url_open(self._url()).status_code, 404)
+        payments = self.env["account.payment"].search_count([("partner_id", "=", self.customer.id)])
+        statuses, result = self._act_with(self.token)
+        self.assertEqual(statuses, [404] * 6)
+        self.assertIn("error", result)
+        self._nothing_written_at_all()
+        self.assertEqual(
+            self.env["account.payment"].search_count([("partner_id", "=", self.customer.id)]), payments
+        )
 
     def test_page_offered_by_the_company_only(self):
         self.company.credit_portal_enabled = False
@@ -91,7 +151,7 @@ class TestPortalSecurity(CreditPortalCase):
         self._nothing_written()
 
     def test_tampered_amount(self):
-        provider = self._create_provider()
+        provider = self._demo_provider()
         params = {
             "provider_id": provider.id,
             "payment_method_id": provider.payment_method_ids.id,

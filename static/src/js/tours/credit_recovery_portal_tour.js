@@ -3,6 +3,8 @@ import { registry } from "@web/core/registry";
 // A date ten days ahead, within the page's promise limit, as the date input expects it.
 const inTenDays = new Date(Date.now() + 10 * 86400000).toISOString().slice(0, 10);
 
+// The customer opens the link of its reminder (no login), pays its overdue invoice with Odoo's demo payment
+// provider, comes back to its page, then promises to pay the invoice that is not due yet.
 registry.category("web_tour.tours").add("account_credit_recovery_customer_page", {
     steps: () => [
         {
@@ -10,7 +12,7 @@ registry.category("web_tour.tours").add("account_credit_recovery_customer_page",
             trigger: ".o_credit_portal tr[name='statement_item']",
         },
         {
-            content: "Choose the overdue invoice",
+            content: "Choose the overdue invoice (the page lists the oldest due first)",
             trigger: ".o_credit_portal form[name='pay_invoices'] input[name='invoice_ids']:first",
             run: "click",
         },
@@ -21,19 +23,35 @@ registry.category("web_tour.tours").add("account_credit_recovery_customer_page",
             expectUnloadPage: true,
         },
         {
-            content: "The payment page shows the invoice's amount and the payment form",
-            trigger: ".o_credit_portal_pay td[name='pay_amount']:contains('200,00')",
+            content: "The payment page shows the invoice's amount",
+            trigger: ".o_credit_portal_pay td[name='pay_amount']:contains('760,00')",
         },
         {
-            content: "Back to the account",
-            trigger: ".o_credit_portal_pay a.btn-link",
+            content: "Choose the demo payment method",
+            trigger: ".o_credit_portal_pay input[name='o_payment_radio'][data-provider-code='demo']",
+            run: "click",
+        },
+        {
+            content: "The demo provider simulates a successful payment",
+            trigger: ".o_credit_portal_pay #simulated_payment_state",
+            run: "select done",
+        },
+        {
+            content: "Pay",
+            trigger: ".o_credit_portal_pay button[name='o_payment_submit_button']:enabled",
             run: "click",
             expectUnloadPage: true,
         },
         {
+            content: "Back on its page through the payment status page, the payment is acknowledged",
+            trigger: ".o_credit_portal .alert-success[name='done']",
+            // The status page polls the transaction every few seconds before it sends the customer back.
+            timeout: 30000,
+        },
+        {
             content: "Promise the rest: the amount",
             trigger: ".o_credit_portal #promise_amount",
-            run: "edit 600",
+            run: "edit 1440",
         },
         {
             content: "Promise the rest: the date",
