@@ -11,7 +11,7 @@ ensure_queue_job
 # test runs with it installed (the module's setting to use it is off by default).
 INSTALL="$MODULE,$EXTRA_MODULES"
 if [ "${QUEUE_JOB:-1}" = "1" ] && has_queue_job; then
-    INSTALL="$MODULE,queue_job"
+    INSTALL="$INSTALL,queue_job"
 fi
 
 DB=${TEST_DB:-acr_test_$(date +%Y%m%d%H%M%S)_$$}
