@@ -283,6 +283,8 @@ class CreditRecoveryRun(models.Model):
         Move.flush_model(["amount_total_signed", "credit_factored", "move_type", *block_fields])
         self.env["credit.recovery.level"].flush_model(["delay_days"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
+        book = self.env["credit.recovery.book"]
+        self.env["credit.recovery.doubtful.line"].flush_model(["doubtful_move_line_id", "move_id"])
         self.env.cr.execute(
             SQL(
                 """
@@ -297,11 +299,12 @@ class CreditRecoveryRun(models.Model):
                   FROM account_move_line aml
                   JOIN account_account a ON a.id = aml.account_id
                   JOIN res_partner p ON p.id = aml.partner_id
-                  JOIN account_move m ON m.id = aml.move_id
+                  %(doubtful_join)s
+                  JOIN account_move m ON m.id = %(debt_move)s
              LEFT JOIN credit_recovery_level lvl ON lvl.id = aml.credit_recovery_level_id
                  WHERE aml.company_id = %(company)s
                    AND aml.parent_state = 'posted'
-                   AND a.account_type = 'asset_receivable'
+                   AND %(receivable)s
                    AND NOT aml.reconciled
                    AND aml.amount_residual > 0
                    AND aml.date_maturity <= %(due_before)s
@@ -311,6 +314,10 @@ class CreditRecoveryRun(models.Model):
                    AND p.commercial_partner_id NOT IN %(failed)s
                 """,
                 company=self.company_id.id,
+                # a reclassified (416) item is its invoice's debt: the invoice's total, blocks and factoring
+                doubtful_join=book._doubtful_join_sql(),
+                debt_move=book._debt_move_sql(),
+                receivable=book._receivable_item_sql(account_alias="a"),
                 due_before=due_before,
                 failed=tuple(self.failed_partner_ids.ids) or (0,),
                 # account.move._credit_recovery_blocked(), tested in the same query for the whole book

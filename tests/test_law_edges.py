@@ -422,6 +422,71 @@ class TestReclassificationIsNotPayment(LawEdgesCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestReclassifiedDebtInTheBook(LawEdgesCommon):
+    """Item 4: the aged balance and the dunning run see the 416 item as the invoice's debt."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.invoice = cls._invoice(cls.customer, 1000.0, "2026-01-10", due_date="2026-02-10")
+        cls.item_411 = cls.invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        # The letter of J+21 was sent on 3 March: the debt is at that level when it is reclassified.
+        cls.item_411.write(
+            {"credit_recovery_level_id": cls.letter_level.id, "credit_recovery_level_date": "2026-03-03"}
+        )
+        with freeze_time("2026-03-15"):
+            cls.env["credit.recovery.doubtful.line"].with_user(cls.credit_manager)._credit_reclassify(
+                cls.invoice, date(2026, 3, 15)
+            )
+        cls.item_416 = cls.invoice.credit_doubtful_move_line_id
+
+    def test_416_item_keeps_due_date_and_level(self):
+        self.assertEqual(self.item_416.date_maturity, date(2026, 2, 10))
+        self.assertEqual(self.item_416.credit_recovery_level_id, self.letter_level)
+        self.assertEqual(self.item_416.credit_recovery_level_date, date(2026, 3, 3))
+        self.assertEqual(self.item_416.credit_debt_move_id, self.invoice)
+
+    def test_aged_balance_ages_the_invoice(self):
+        Report = self.env["credit.recovery.aged.balance.report"].with_user(self.invoicing_user)
+        rows = Report.with_context(credit_aged_balance_date="2026-04-30").search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        # One line, the invoice's: due 10 Feb, 30 April is 18 + 31 + 30 = 79 days late, in 61-90 days
+        # (the reclassification of 15 March would have made it 46 days, in 31-60, on the entry).
+        self.assertEqual(len(rows), 1)
+        self.assertEqual((rows.move_id, rows.due, rows.days_overdue), (self.invoice, date(2026, 2, 10), 79))
+        self.assertEqual((rows.residual, rows.bucket_2, rows.bucket_3), (1200.0, 0.0, 1200.0))
+        # The dispute and litigation filters select by invoice: the reclassified one is kept.
+        aged = self.env["credit.recovery.book"]._aged_balance(
+            self.company, date(2026, 4, 30), move_ids=self.invoice.ids
+        )
+        self.assertEqual([(row["partner_id"], row["bucket_3"]) for row in aged], [(self.customer.id, 1200.0)])
+
+    def test_run_chases_the_debt_at_its_level(self):
+        run = self.env["credit.recovery.run"].new({"company_id": self.company.id, "date": date(2026, 4, 30)})
+        rows = [row for row in run._read_open_items(date(2026, 4, 30)) if row["partner_id"] == self.customer.id]
+        self.assertEqual(len(rows), 1)
+        row = rows[0]
+        self.assertEqual((row["id"], row["move_id"], row["due"]), (self.item_416.id, self.invoice.id, date(2026, 2, 10)))
+        self.assertEqual((row["level_delay"], row["invoice_total"]), (21, 1200.0))
+        # The next level is the formal notice (J+30), not the first call of a new debt.
+        decision = run._decide()[self.customer]
+        self.assertEqual(decision.level, self.notice_level)
+
+    def test_letter_names_the_invoice_and_its_penalties(self):
+        letter = self._action(self.customer, self.env["account.move"], "2026-04-30")
+        letter.line_ids = self.item_416
+        with freeze_time("2026-04-30"):
+            tree = self._render("account_credit_recovery.action_report_credit_recovery_letter", letter)
+        row = self._texts(tree, "//tr[@name='item']")[0]
+        self.assertIn(self.invoice.name, row)
+        self.assertIn("10/02/2026", row)
+        # 11 Feb - 30 Apr, 79 days: 1 200 x 12.15 % x 79 / 365 = 31.56, and the 40 EUR.
+        self.assertEqual(self._texts(tree, "//*[@name='late_penalties_amount']"), ["31,56 €"])
+        self.assertEqual(self._texts(tree, "//*[@name='recovery_indemnity_amount']"), ["40,00 €"])
+
+
+@tagged("post_install", "-at_install")
 class TestConsumerInterest(LawEdgesCommon):
     """Item 7: consumers' interest from the receipt of the notice, + 5 points two months after the judgment."""
 
