@@ -90,6 +90,9 @@
         "views/account_move_penalty_terms_views.xml",
         "report/credit_recovery_claim_declaration_report.xml",
         "wizards/credit_recovery_dry_run_views.xml",
+        "report/credit_recovery_plan_forfeiture_report.xml",
+        "data/credit_recovery_plan_forfeiture_data.xml",
+        "views/credit_recovery_plan_forfeiture_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

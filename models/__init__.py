@@ -64,3 +64,4 @@ from . import account_move_penalty_terms
 from . import res_partner_customer_type
 from . import credit_recovery_collective_guard
 from . import credit_recovery_book_payment
+from . import credit_recovery_plan_forfeiture

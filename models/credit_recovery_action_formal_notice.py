@@ -63,9 +63,13 @@ class CreditRecoveryAction(models.Model):
         notices = self.filtered(lambda action: action.channel == "registered_letter")
         issues = notices.line_ids.credit_debt_move_id._credit_certainty_issues()
         for action in self:
-            action_issues = {move: issues[move] for move in action.line_ids.credit_debt_move_id if move in issues}
+            action_issues = {
+                move: issues[move] for move in action.line_ids.credit_debt_move_id if move in issues
+            }
             action.certainty_issues = (
-                action.line_ids.credit_debt_move_id._credit_certainty_message(action_issues) if action_issues else False
+                action.line_ids.credit_debt_move_id._credit_certainty_message(action_issues)
+                if action_issues
+                else False
             )
 
     def write(self, vals):
@@ -186,7 +190,9 @@ class CreditRecoveryAction(models.Model):
         issues = actions.line_ids.credit_debt_move_id._credit_certainty_issues()
         blocked = []
         for action in actions:
-            action_issues = {move: issues[move] for move in action.line_ids.credit_debt_move_id if move in issues}
+            action_issues = {
+                move: issues[move] for move in action.line_ids.credit_debt_move_id if move in issues
+            }
             if action_issues:
                 blocked.append(
                     self.env._(
@@ -271,7 +277,9 @@ class CreditRecoveryAction(models.Model):
         for move in invoices.sorted(lambda move: (move.invoice_date_due or move.date, move.id)):
             lines = self.line_ids.filtered(lambda line, move=move: line.credit_debt_move_id == move)
             detail = {} if error else details.get(move, {})
-            items = [item for item in detail.get("penalties", []) if item["line"] in lines._credit_debt_lines()]
+            items = [
+                item for item in detail.get("penalties", []) if item["line"] in lines._credit_debt_lines()
+            ]
             rates += [
                 semester for item in items for semester in item.get("semesters", []) if semester not in rates
             ]

@@ -295,7 +295,10 @@ class CreditRecoveryDoubtfulLine(models.Model):
         """
         self.ensure_one()
         leveled = receivables.filtered("credit_recovery_level_id").sorted(
-            lambda line: (line.credit_recovery_level_id.delay_days, line.credit_recovery_level_date or date.min)
+            lambda line: (
+                line.credit_recovery_level_id.delay_days,
+                line.credit_recovery_level_date or date.min,
+            )
         )
         excluded = receivables.filtered("credit_recovery_excluded")[:1]
         dues = [line.date_maturity for line in receivables if line.date_maturity]

@@ -6,7 +6,7 @@ from datetime import date
 from freezegun import freeze_time
 from lxml import html
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -464,10 +464,14 @@ class TestReclassifiedDebtInTheBook(LawEdgesCommon):
 
     def test_run_chases_the_debt_at_its_level(self):
         run = self.env["credit.recovery.run"].new({"company_id": self.company.id, "date": date(2026, 4, 30)})
-        rows = [row for row in run._read_open_items(date(2026, 4, 30)) if row["partner_id"] == self.customer.id]
+        rows = [
+            row for row in run._read_open_items(date(2026, 4, 30)) if row["partner_id"] == self.customer.id
+        ]
         self.assertEqual(len(rows), 1)
         row = rows[0]
-        self.assertEqual((row["id"], row["move_id"], row["due"]), (self.item_416.id, self.invoice.id, date(2026, 2, 10)))
+        self.assertEqual(
+            (row["id"], row["move_id"], row["due"]), (self.item_416.id, self.invoice.id, date(2026, 2, 10))
+        )
         self.assertEqual((row["level_delay"], row["invoice_total"]), (21, 1200.0))
         # The next level is the formal notice (J+30), not the first call of a new debt.
         decision = run._decide()[self.customer]
@@ -657,3 +661,146 @@ class TestPenaltyInvoiceAccounts(LawEdgesCommon):
         self.assertIn(
             "hors champ d'application de la TVA (article 256 du CGI)", str(penalty_invoice.narration)
         )
+
+
+@tagged("post_install", "-at_install")
+class TestConsumerPlanForfeiture(LawEdgesCommon):
+    """Item 14: a consumer's plan is forfeited only after a notice with a reasonable delay has lapsed."""
+
+    PLAN = "account_credit_recovery.action_report_credit_recovery_plan"
+    NOTICE = "account_credit_recovery.action_report_credit_recovery_plan_forfeiture_notice"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.consumer = cls.env["res.partner"].create(
+            {
+                "name": "Jeanne Durand",
+                "is_company": False,
+                "email": "jeanne.durand@example.com",
+                "lang": "en_US",  # established in France: her letters are in French all the same
+                "country_id": cls.env.ref("base.fr").id,
+            }
+        )
+        cls.invoice = cls._invoice(cls.consumer, 1000.0, "2026-03-01", due_date="2026-03-31")
+        line = cls.invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        with freeze_time("2026-04-10"):
+            cls.plan = (
+                cls.env["credit.recovery.plan"]
+                .with_user(cls.credit_controller)
+                .create(
+                    {
+                        "partner_id": cls.consumer.id,
+                        "line_ids": [Command.set(line.ids)],
+                        "late_amounts": "waived",
+                    }
+                )
+            )
+            cls.plan.action_generate_instalments()
+            cls.plan.action_sign()
+        # 1 200 in 3 payments: 30 % now = 360 on 10 April, then 420 on 25 April and 420 on 10 May.
+        cls._pay(cls.invoice, amount=360.0, payment_date="2026-04-10")
+
+    def _check(self, day):
+        with freeze_time(day):
+            self.env["credit.recovery.plan"]._check_running_plans(fields.Date.to_date(day))
+
+    def test_notice_then_forfeiture_after_the_delay(self):
+        self.assertEqual(self.plan.instalment_ids.mapped("amount"), [360.0, 420.0, 420.0])
+        # 26 April: the instalment of 25 April is missed, 360 paid for 780 due: 420 of arrears.
+        self._check("2026-04-26")
+        plan = self.plan
+        self.assertEqual(plan.state, "running")
+        # 15 days from 26 April: pay by 11 May.
+        self.assertEqual(
+            (plan.forfeiture_notice_date, plan.forfeiture_notice_deadline, plan.forfeiture_notice_amount),
+            (date(2026, 4, 26), date(2026, 5, 11), 420.0),
+        )
+        mail = self.env["mail.mail"].search([("model", "=", plan._name), ("res_id", "=", plan.id)])
+        self.assertEqual(len(mail), 1)
+        self.assertIn("mise en demeure", mail.subject)
+        body = html.fromstring(mail.body_html).text_content()
+        self.assertIn("420,00", body)
+        self.assertIn("11/05/2026", body)
+        self.assertIn("déchéance du terme", body)
+        self.assertEqual(len(mail.attachment_ids), 1)
+        # Before the delay has passed, nobody forfeits the plan, by the button or by a write.
+        with freeze_time("2026-05-05"), self.assertRaises(UserError):
+            plan.with_user(self.credit_controller).action_forfeit()
+        with freeze_time("2026-05-11"), self.assertRaises(UserError):
+            plan.with_user(self.credit_controller).write({"state": "forfeited"})
+        with self.assertRaises(UserError):
+            plan.with_user(self.credit_controller).write({"forfeiture_notice_deadline": "2026-04-27"})
+        self._check("2026-05-11")  # the last day of the delay
+        self.assertEqual(plan.state, "running")
+        self._check("2026-05-12")
+        self.assertEqual(plan.state, "forfeited")
+
+    def test_no_forfeiture_without_notice(self):
+        with freeze_time("2026-04-26"):
+            with self.assertRaises(UserError):
+                self.plan.with_user(self.credit_controller).action_forfeit()
+            with self.assertRaises(AccessError):
+                self.plan.with_user(self.invoicing_user).action_send_forfeiture_notice()
+            self.plan.with_user(self.credit_controller).action_send_forfeiture_notice()
+        self.assertEqual(self.plan.forfeiture_notice_deadline, date(2026, 5, 11))
+        with freeze_time("2026-05-12"):
+            self.plan.with_user(self.credit_controller).action_forfeit()
+        self.assertEqual(self.plan.state, "forfeited")
+
+    def test_payment_within_the_delay_keeps_the_plan(self):
+        self._check("2026-04-26")
+        self._pay(self.invoice, amount=420.0, payment_date="2026-05-05")
+        self._check("2026-05-06")
+        self.assertEqual(self.plan.state, "running")
+        self.assertFalse(self.plan.forfeiture_notice_date)
+        # The instalment of 10 May is missed in turn: a notice of its own, 780 paid for 1 200 due,
+        # 420 by 27 May (15 days from 12 May), not the forfeiture on the lapsed first notice.
+        self._check("2026-05-12")
+        self.assertEqual(self.plan.state, "running")
+        self.assertEqual(
+            (self.plan.forfeiture_notice_deadline, self.plan.forfeiture_notice_amount),
+            (date(2026, 5, 27), 420.0),
+        )
+
+    def test_business_plan_is_forfeited_at_the_first_missed_instalment(self):
+        invoice = self._invoice(self.customer, 1000.0, "2026-03-01", due_date="2026-03-31")
+        line = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        with freeze_time("2026-04-10"):
+            plan = (
+                self.env["credit.recovery.plan"]
+                .with_user(self.credit_controller)
+                .create({"partner_id": self.customer.id, "line_ids": [Command.set(line.ids)]})
+            )
+            plan.action_generate_instalments()
+            plan.action_sign()
+        self._check("2026-04-11")  # the first payment of 360 due on 10 April was not made
+        self.assertEqual(plan.state, "forfeited")
+        tree = self._render(self.PLAN, plan)
+        self.assertIn("sans autre formalité", self._texts(tree, "//p[@name='forfeiture']")[0])
+        late = self._texts(tree, "//p[@name='late_amounts']")
+        self.assertEqual(len(late), 1)
+        self.assertIn("40", late[0])
+        self.assertIn("restent dues", late[0])
+
+    def test_agreement_and_notice_letter(self):
+        tree = self._render(self.PLAN, self.plan)
+        forfeiture = self._texts(tree, "//p[@name='forfeiture']")
+        self.assertEqual(len(forfeiture), 1)
+        self.assertIn("mise en demeure", forfeiture[0])
+        self.assertIn("15 jours", forfeiture[0])
+        late = self._texts(tree, "//p[@name='late_amounts']")
+        self.assertEqual(len(late), 1)
+        self.assertIn("renonce aux intérêts au taux légal", late[0])
+        self._check("2026-04-26")
+        tree = self._render(self.NOTICE, self.plan)
+        demand = self._texts(tree, "//p[@name='demand']")[0]
+        self.assertIn("420,00 €", demand)
+        self.assertIn("15 jours", demand)
+        self.assertIn("11/05/2026", demand)
+        # 1 200 - 360 paid: 840 becomes due at once.
+        self.assertIn("840,00 €", self._texts(tree, "//p[@name='consequence']")[0])
+
+    def test_terms_are_those_signed(self):
+        with self.assertRaises(UserError):
+            self.plan.with_user(self.credit_controller).late_amounts = "kept"
