@@ -65,3 +65,5 @@ from . import res_partner_customer_type
 from . import credit_recovery_collective_guard
 from . import credit_recovery_book_payment
 from . import credit_recovery_plan_forfeiture
+from . import credit_recovery_prescription_event
+from . import res_company_penalty_products

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from lxml import html
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import CreditRecoveryCommon
@@ -391,6 +391,30 @@ class TestOpeningJudgment(LawEdgesCommon):
         self.company.zip = "97400"
         self.assertEqual(self.customer._credit_claim_declaration_deadline(self.company), date(2026, 8, 25))
 
+    def test_declaration_deadline_shown_and_scheduled_for_the_creditor(self):
+        Activity = self.env["mail.activity"]
+        declaration = self.env.ref("account_credit_recovery.mail_activity_type_credit_claim_declaration")
+
+        def deadlines():
+            return Activity.search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", self.customer.id),
+                    ("activity_type_id", "=", declaration.id),
+                ]
+            ).mapped("date_deadline")
+
+        # Published in the BODACC on 25 April 2026: 25 June for a creditor in metropolitan France.
+        customer = self.customer.with_user(self.credit_controller)
+        self.assertEqual(customer.credit_claim_declaration_deadline, date(2026, 6, 25))
+        self.assertEqual(deadlines(), [date(2026, 6, 25)])
+        # A creditor established in La Réunion has 4 months: 25 August, on the customer and its activity.
+        self.company.zip = "97400"
+        customer.invalidate_recordset()
+        self.assertEqual(customer.credit_claim_declaration_deadline, date(2026, 8, 25))
+        self.customer.credit_collective_proceeding_date = "2026-04-27"  # a corrected publication date
+        self.assertIn(date(2026, 8, 27), deadlines())
+
 
 @tagged("post_install", "-at_install")
 class TestReclassificationIsNotPayment(LawEdgesCommon):
@@ -661,6 +685,45 @@ class TestPenaltyInvoiceAccounts(LawEdgesCommon):
         self.assertIn(
             "hors champ d'application de la TVA (article 256 du CGI)", str(penalty_invoice.narration)
         )
+        # The indemnity is billed with its own product; the invoice printed says why there is no VAT.
+        self.assertEqual(
+            lines[1].product_id, self.env.ref("account_credit_recovery.product_credit_recovery_indemnity")
+        )
+        report = self.env.ref("account.account_invoices")
+        printed = html.fromstring(report._render_qweb_html(report.id, penalty_invoice.ids)[0].decode())
+        self.assertIn(
+            "hors champ d'application de la TVA (article 256 du CGI)",
+            re.sub(r"\s+", " ", printed.text_content()),
+        )
+
+    def test_shipped_products_carry_the_accounts(self):
+        penalty = self.env.ref("account_credit_recovery.product_credit_late_penalty").with_company(
+            self.company
+        )
+        indemnity = self.env.ref("account_credit_recovery.product_credit_recovery_indemnity").with_company(
+            self.company
+        )
+        self.assertEqual(
+            (penalty.property_account_income_id.code, indemnity.property_account_income_id.code),
+            ("763100", "758000"),
+        )
+        self.assertFalse(penalty.taxes_id | indemnity.taxes_id)
+        # The company books its penalties on 7638 instead: the configured account is used.
+        penalty.property_account_income_id = self.company._credit_find_account(("7638",))
+        invoice = self._invoice(self.customer, 1000.0, "2026-03-01", due_date="2026-03-31")
+        with freeze_time("2026-04-10"):
+            action = (
+                self.env["credit.recovery.penalty.invoice.wizard"]
+                .with_user(self.credit_controller)
+                .with_context(default_move_ids=invoice.ids)
+                .create({"date": "2026-04-10"})
+                .action_create_invoices()
+            )
+        lines = self.env["account.move"].search(action["domain"]).invoice_line_ids.sorted("sequence")
+        self.assertEqual(
+            [(line.account_id.code, line.price_subtotal) for line in lines],
+            [("763800", 3.99), ("758000", 40.0)],
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -804,3 +867,117 @@ class TestConsumerPlanForfeiture(LawEdgesCommon):
     def test_terms_are_those_signed(self):
         with self.assertRaises(UserError):
             self.plan.with_user(self.credit_controller).late_amounts = "kept"
+
+
+@tagged("post_install", "-at_install")
+class TestPrescriptionPerItem(LawEdgesCommon):
+    """Item 9: each instalment prescribes from its own due date; enforcement acts, agreed mediations and a
+    lapsed order for payment."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.consumer = cls.env["res.partner"].create(
+            {"name": "Jeanne Durand", "is_company": False, "country_id": cls.env.ref("base.fr").id}
+        )
+        cls.Event = cls.env["credit.recovery.prescription.event"]
+
+    def test_each_instalment_from_its_own_due_date(self):
+        # 1 200: 30 % (360) due on 15 January 2026, 70 % (840) at the end of February 2026.
+        invoice = self._invoice(
+            self.customer, 1000.0, "2026-01-15", invoice_payment_term_id=self.pay_terms_b.id
+        )
+        dues = sorted(
+            invoice.line_ids.filtered(lambda line: line.display_type == "payment_term").mapped(
+                "date_maturity"
+            )
+        )
+        self.assertEqual(dues, [date(2026, 1, 15), date(2026, 2, 28)])
+        # The first instalment is time-barred first: 15 January 2031, not 28 February 2031.
+        self.assertEqual(invoice.credit_prescription_date, date(2031, 1, 15))
+        # 360 paid on 10 February: the first is settled; the second, interrupted on 10 February (2031-02-10),
+        # still runs to its own 28 February 2031, the later of the two.
+        self._pay(invoice, amount=360.0, payment_date="2026-02-10")
+        self.assertEqual(invoice.credit_prescription_date, date(2031, 2, 28))
+
+    def test_enforcement_act_interrupts(self):
+        invoice = self._invoice(self.customer, 1000.0, "2026-03-01", due_date="2026-03-31")
+        with freeze_time("2027-06-01"):
+            with self.assertRaises(AccessError):
+                self.Event.with_user(self.invoicing_user).create(
+                    {"move_id": invoice.id, "kind": "commandement", "date": "2027-06-01"}
+                )
+            with self.assertRaises(ValidationError):
+                self.Event.with_user(self.credit_controller).create(
+                    {"move_id": invoice.id, "kind": "saisie", "date": "2027-06-02"}
+                )
+            self.Event.with_user(self.credit_controller).create(
+                {
+                    "move_id": invoice.id,
+                    "kind": "commandement",
+                    "date": "2027-06-01",
+                    "reference": "CJ 2027/118",
+                }
+            )
+        # 5 years from the commandement de payer of 1 June 2027.
+        self.assertEqual(invoice.credit_prescription_date, date(2032, 6, 1))
+
+    def test_agreed_mediation_suspends(self):
+        invoice = self._invoice(self.consumer, 1000.0, "2026-03-01", due_date="2026-03-31")
+        self.assertEqual(invoice.credit_prescription_date, date(2028, 3, 31))
+        with freeze_time("2026-05-20"):
+            mediation = self.Event.with_user(self.credit_controller).create(
+                {
+                    "move_id": invoice.id,
+                    "kind": "mediation",
+                    "request_date": "2026-05-01",
+                    "date": "2026-05-10",
+                }
+            )
+        # Not ended yet: nothing moves before its end is known.
+        self.assertEqual(invoice.credit_prescription_date, date(2028, 3, 31))
+        with freeze_time("2026-07-20"):
+            mediation.with_user(self.credit_controller).end_date = "2026-07-10"
+        # Suspended from the agreement of 10 May (not the request of 1 May) to 10 July: 61 days,
+        # 31 March 2028 + 61 days = 31 May 2028.
+        self.assertEqual(invoice.credit_prescription_date, date(2028, 5, 31))
+        with self.assertRaises(ValidationError), freeze_time("2026-07-20"):
+            mediation.with_user(self.credit_controller).request_date = "2026-05-11"
+
+    def test_mediation_near_the_end_leaves_six_months(self):
+        # Time-barred on 31 March 2026; a mediation from 1 February to 15 March 2026 (42 days) would give
+        # 12 May 2026, but at least 6 months run after its end: 15 September 2026.
+        invoice = self._invoice(self.consumer, 1000.0, "2024-03-01", due_date="2024-03-31")
+        with freeze_time("2026-03-20"):
+            self.Event.with_user(self.credit_controller).create(
+                {"move_id": invoice.id, "kind": "mediation", "date": "2026-02-01", "end_date": "2026-03-15"}
+            )
+        self.assertEqual(invoice.credit_prescription_date, date(2026, 9, 15))
+
+    def test_lapsed_order_for_payment_cancels_the_interruption(self):
+        invoice = self._invoice(self.customer, 1000.0, "2026-03-01", due_date="2026-03-31")
+        served = self._invoice(self.customer, 500.0, "2026-03-01", due_date="2026-03-31")
+        cases = self.env["credit.recovery.case"]
+        for moves in (invoice, served):
+            cases |= cases.with_user(self.credit_manager).create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(moves.ids)],
+                    "route": "injonction",
+                    "certainty_override_reason": "Signed order and delivery note kept on paper.",
+                }
+            )
+        cases.write({"filing_date": "2027-01-10", "order_date": "2027-02-01"})
+        cases[1].service_date = "2027-05-03"
+        # The request of 10 January 2027 interrupts: 10 January 2032.
+        self.assertEqual((invoice | served).mapped("credit_prescription_date"), [date(2032, 1, 10)] * 2)
+        cron = self.env.ref("account_credit_recovery.ir_cron_credit_recovery_prescription")
+        with freeze_time("2027-08-01"):  # the last day to serve the order of 1 February
+            cron.method_direct_trigger()
+        self.assertEqual(invoice.credit_prescription_date, date(2032, 1, 10))
+        with freeze_time("2027-08-02"):
+            cron.method_direct_trigger()
+        # Not served within 6 months, the order lapsed (CPC 1411) and its request interrupted nothing
+        # (C. civ. 2243): back to 5 years from the due date. The served one keeps its interruption.
+        self.assertEqual(invoice.credit_prescription_date, date(2031, 3, 31))
+        self.assertEqual(served.credit_prescription_date, date(2032, 1, 10))
