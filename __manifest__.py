@@ -93,6 +93,12 @@
         "security/credit_recovery_book_report_security.xml",
         "views/credit_recovery_book_report_views.xml",
         "views/res_config_settings_queue_views.xml",
+        "report/credit_recovery_plan_forfeiture_report.xml",
+        "data/credit_recovery_plan_forfeiture_data.xml",
+        "views/credit_recovery_plan_forfeiture_views.xml",
+        "security/credit_recovery_prescription_event_security.xml",
+        "views/credit_recovery_prescription_event_views.xml",
+        "data/credit_recovery_penalty_product_data.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

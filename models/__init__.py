@@ -76,3 +76,6 @@ from . import res_company_queue
 from . import res_config_settings_queue
 from . import credit_recovery_run_queue
 from . import credit_recovery_action_queue
+from . import credit_recovery_plan_forfeiture
+from . import credit_recovery_prescription_event
+from . import res_company_penalty_products

@@ -100,6 +100,36 @@ class AccountMove(models.Model):
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
+    credit_debt_move_id = fields.Many2one(
+        "account.move",
+        string="Debt Of",
+        compute="_compute_credit_debt_move_id",
+        help="The entry whose debt the item carries: the invoice for the 416 item of a reclassified invoice, "
+        "the item's own entry otherwise.",
+    )
+
+    @api.depends("move_id")
+    def _compute_credit_debt_move_id(self):
+        """The invoice of a 416 item (one search for the batch); the item's own entry for the others."""
+        line_ids = [line._origin.id for line in self if line._origin.id]
+        invoices = self.env["account.move"].search_fetch(
+            [("credit_doubtful_move_line_id", "in", line_ids)], ["credit_doubtful_move_line_id"]
+        )
+        debt_of = {invoice.credit_doubtful_move_line_id.id: invoice for invoice in invoices}
+        for line in self:
+            line.credit_debt_move_id = debt_of.get(line.id, line.move_id)
+
+    def _credit_debt_lines(self):
+        """The receivable lines whose debt the items carry: a 416 item stands for its invoice's instalments."""
+        lines = self.browse()
+        for line in self:
+            invoice = line.credit_debt_move_id
+            if invoice != line.move_id:
+                lines |= invoice.line_ids.filtered(lambda item: item.display_type == "payment_term")
+            else:
+                lines |= line
+        return lines
+
     def reconcile(self):
         results = super().reconcile()
         if not self.env.context.get("credit_doubtful_internal"):

@@ -1,4 +1,8 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
+
+from .credit_recovery_case import SERVICE_LIMIT_MONTHS
 
 CASE_READERS = "account_credit_recovery.group_credit_controller,account.group_account_readonly"
 
@@ -63,7 +67,13 @@ class AccountMove(models.Model):
         """Invoices claimed in an open litigation case are out of the amicable run: the case leads now."""
         return [*super()._credit_recovery_block_fields(), "credit_in_litigation"]
 
-    @api.depends("credit_case_ids.filing_date", "credit_case_ids.route", "credit_case_ids.injonction_outcome")
+    @api.depends(
+        "credit_case_ids.filing_date",
+        "credit_case_ids.route",
+        "credit_case_ids.injonction_outcome",
+        "credit_case_ids.order_date",
+        "credit_case_ids.service_date",
+    )
     def _compute_credit_prescription_date(self):
         return super()._compute_credit_prescription_date()
 
@@ -74,3 +84,27 @@ class AccountMove(models.Model):
         for move, dates in self.env["credit.recovery.case"].sudo()._credit_filing_dates(self).items():
             events[move.with_env(self.env)].extend(dates)
         return events
+
+    @api.model
+    def _credit_prescription_refresh(self, today):
+        """An order for payment left unserved six months after its date lapses (CPC 1411): the date of its
+        invoices goes back to what it was without the request."""
+        result = super()._credit_prescription_refresh(today)
+        # sudo: the daily job refreshes every company's invoices, whoever can read the cases.
+        cases = (
+            self.env["credit.recovery.case"]
+            .sudo()
+            .search(
+                [
+                    ("route", "=", "injonction"),
+                    ("order_date", "!=", False),
+                    ("order_date", "<", today - relativedelta(months=SERVICE_LIMIT_MONTHS)),
+                    ("service_date", "=", False),
+                ]
+            )
+        )
+        moves = cases.move_ids
+        if moves:
+            self.env.add_to_compute(self._fields["credit_prescription_date"], moves)
+            moves.flush_recordset(["credit_prescription_date"])
+        return result

@@ -12,6 +12,8 @@ PRESCRIPTION_YEARS = {"b2b": 5, "b2c": 2}
 PRESCRIPTION_MILESTONES = (("1m", 1), ("6m", 6))
 # Signed payment plans: the customer acknowledged the debt, whatever became of the plan afterwards.
 SIGNED_PLAN_STATES = ("running", "done", "forfeited")
+# Recorded events that interrupt the prescription: enforcement acts (Code civil 2244).
+ENFORCEMENT_KINDS = ("commandement", "saisie")
 
 
 class AccountMoveLine(models.Model):
@@ -40,6 +42,13 @@ class AccountMove(models.Model):
         "from the due date or from the last event that interrupted the prescription (a partial payment, a "
         "signed payment plan, a court claim). A formal notice does not interrupt it.",
     )
+    credit_prescription_event_ids = fields.One2many(
+        "credit.recovery.prescription.event",
+        "move_id",
+        string="Prescription Events",
+        groups="account_credit_recovery.group_credit_controller,account.group_account_readonly",
+        help="Enforcement acts and agreed mediations recorded on the invoice.",
+    )
     credit_prescription_warned_6m = fields.Date(
         string="Prescription Warned (6 Months)",
         copy=False,
@@ -57,24 +66,104 @@ class AccountMove(models.Model):
         "move_type",
         "state",
         "invoice_date_due",
+        "line_ids.date_maturity",
         "partner_id.commercial_partner_id.credit_customer_type",
         "line_ids.matched_credit_ids",
         "credit_doubtful_move_line_id.matched_credit_ids",
         "line_ids.credit_recovery_plan_ids.date_signed",
         "line_ids.credit_recovery_plan_ids.state",
+        "credit_prescription_event_ids.kind",
+        "credit_prescription_event_ids.date",
+        "credit_prescription_event_ids.end_date",
     )
     def _compute_credit_prescription_date(self):
+        """The earliest prescription date of the invoice's instalments still owed (see ``_credit_prescription_dates``)."""
+        dates = self._credit_prescription_dates()
+        for move in self:
+            move.credit_prescription_date = (
+                min(dates[move].values(), default=False) if move in dates else False
+            )
+
+    def _credit_prescription_dates(self):
+        """``{invoice: {instalment: prescription date}}`` of the posted customer invoices in ``self``.
+
+        Each instalment prescribes from its own due date (C. com. L110-4; C. conso. L218-2; C. civ. 2224).
+        The invoice's interruptions (``_credit_prescription_events``) start the whole period again from
+        their date, if they come before the claim is time-barred (C. civ. 2231, 2240-2244); an agreed
+        mediation suspends it from the day both parties agreed to its end, leaving at least 6 months from
+        that end (C. civ. 2238, ``_credit_prescription_suspensions``). Instalments already paid in full are
+        left out (all of them when the invoice is paid). Read in a few queries for the whole recordset.
+        """
         invoices = self.filtered(
             lambda move: move.move_type == "out_invoice" and move.state == "posted" and move.invoice_date_due
         )
+        result = {}
+        if not invoices:
+            return result
         events = invoices._credit_prescription_events()
-        for move in self:
-            if move not in invoices:
-                move.credit_prescription_date = False
-                continue
-            start = max([move.invoice_date_due, *events.get(move, [])])
+        suspensions = invoices._credit_prescription_suspensions()
+        lines = invoices.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        settled = defaultdict(float)
+        for line, settlements in invoices._credit_settlements(lines).items():
+            settled[line] = sum(amount for _date, amount, _refund, _on in settlements)
+        for move in invoices:
             years = PRESCRIPTION_YEARS[move.commercial_partner_id.credit_customer_type or "b2b"]
-            move.credit_prescription_date = start + relativedelta(years=years)
+            instalments = lines.filtered(lambda line, move=move: line.move_id == move)
+            owed = instalments.filtered(
+                lambda line, currency=move.currency_id: (
+                    currency.compare_amounts(abs(line.amount_currency), settled[line]) > 0
+                )
+            )
+            result[move] = {
+                line: self._credit_prescription_walk(
+                    line.date_maturity or move.invoice_date_due,
+                    years,
+                    events.get(move, []),
+                    suspensions.get(move, []),
+                )
+                for line in (owed or instalments)
+            }
+        return result
+
+    @api.model
+    def _credit_prescription_walk(self, due, years, interruptions, suspensions):
+        """The prescription date of a claim due on ``due``, of ``years`` years, given its events in any order.
+
+        An interruption on or before the date reached so far starts the whole period again from its date
+        (one after it revives nothing). A suspension ``(start, end)`` beginning on or before it adds the
+        days it lasted, and leaves at least 6 months after its end (C. civ. 2230, 2238).
+        """
+        period = relativedelta(years=years)
+        deadline = due + period
+        timeline = sorted(
+            [(day, "interruption", None) for day in interruptions]
+            + [(start, "suspension", end) for start, end in suspensions]
+        )
+        for day, kind, end in timeline:
+            if day > deadline:
+                break
+            if kind == "interruption":
+                deadline = max(deadline, day + period)
+            else:
+                deadline = max(deadline + (end - day), end + relativedelta(months=6))
+        return deadline
+
+    def _credit_prescription_suspensions(self):
+        """``{invoice: [(start, end)]}`` of the suspensions of the invoices in ``self``: the ended agreed
+        mediations recorded on them (an ongoing one moves the date once its end is recorded)."""
+        result = defaultdict(list)
+        # sudo: the prescription date must not depend on who can read the events.
+        events = (
+            self.env["credit.recovery.prescription.event"]
+            .sudo()
+            .search_fetch(
+                [("move_id", "in", self.ids), ("kind", "=", "mediation"), ("end_date", "!=", False)],
+                ["move_id", "date", "end_date"],
+            )
+        )
+        for event in events:
+            result[event.move_id.with_env(self.env)].append((event.date, event.end_date))
+        return result
 
     def _credit_prescription_events(self):
         """``{invoice: [dates]}`` of the events that interrupted the prescription of the invoices in ``self``.
@@ -108,6 +197,16 @@ class AccountMove(models.Model):
         for plan in plans:
             for move in (plan.line_ids & lines.sudo()).move_id:
                 events[move].append(plan.date_signed)
+        # Enforcement acts interrupt it (C. civ. 2244); sudo: whoever computes the date reads them all.
+        acts = (
+            self.env["credit.recovery.prescription.event"]
+            .sudo()
+            .search_fetch(
+                [("move_id", "in", self.ids), ("kind", "in", ENFORCEMENT_KINDS)], ["move_id", "date"]
+            )
+        )
+        for act in acts:
+            events[act.move_id.with_env(self.env)].append(act.date)
         return events
 
     @api.model
@@ -118,6 +217,7 @@ class AccountMove(models.Model):
         it, and an interruption that moves the date brings the warnings back for the new date.
         """
         today = fields.Date.context_today(self)
+        self._credit_prescription_refresh(today)
         invoices = self.search(
             [
                 ("move_type", "=", "out_invoice"),
@@ -143,6 +243,11 @@ class AccountMove(models.Model):
         for milestone, moves in warned.items():
             for prescription, same_date in moves.grouped("credit_prescription_date").items():
                 same_date.write({f"credit_prescription_warned_{milestone}": prescription})
+        return True
+
+    @api.model
+    def _credit_prescription_refresh(self, today):
+        """Recompute the prescription dates that time alone changed (hook: an order for payment that lapsed)."""
         return True
 
     def _credit_prescription_warn(self, months, today):

@@ -151,7 +151,7 @@ class CreditRecoveryAction(models.Model):
     def action_record_bon_a_payer(self):
         """Pre-due calls: record the customer's bon à payer on the invoice being called about."""
         self.ensure_one()
-        moves = self.line_ids.move_id
+        moves = self.line_ids.credit_debt_move_id
         if len(moves) != 1:
             raise UserError(self.env._("Record the bon à payer from each invoice's form."))
         return moves.action_credit_bap()
@@ -466,8 +466,8 @@ class CreditRecoveryAction(models.Model):
             Markup("<li>%s</li>")
             % self.env._(
                 "%(invoice)s of %(date)s, due %(due)s: %(residual)s",
-                invoice=line.move_id.name,
-                date=format_date(self.env, line.move_id.invoice_date),
+                invoice=line.credit_debt_move_id.name,
+                date=format_date(self.env, line.credit_debt_move_id.invoice_date),
                 due=format_date(self.env, line.date_maturity),
                 residual=self.currency_id.format(line.amount_residual),
             )
@@ -564,12 +564,12 @@ class CreditRecoveryAction(models.Model):
             lambda action: action.partner_id.commercial_partner_id.credit_customer_type != "b2c"
         )
         for as_of, actions in business.grouped("date").items():
-            details = actions.line_ids.move_id._credit_claimable_details(as_of)
+            details = actions.line_ids.credit_debt_move_id._credit_claimable_details(as_of)
             for action in actions:
                 currency = action.company_id.currency_id
                 penalties = indemnity = 0.0
                 missing = accrued_until = False
-                for move in action.line_ids.move_id:
+                for move in action.line_ids.credit_debt_move_id:
                     detail = details.get(move)
                     if not detail:
                         continue
@@ -580,7 +580,7 @@ class CreditRecoveryAction(models.Model):
                     accrued = sum(
                         item["amount"]
                         for item in detail.get("penalties", [])
-                        if item["line"] in action.line_ids
+                        if item["line"] in action.line_ids._credit_debt_lines()
                     )
                     penalties += move.currency_id._convert(accrued, currency, action.company_id, as_of)
                     indemnity += move.currency_id._convert(

@@ -61,11 +61,15 @@ class CreditRecoveryAction(models.Model):
     @api.depends("channel", "line_ids")
     def _compute_certainty_issues(self):
         notices = self.filtered(lambda action: action.channel == "registered_letter")
-        issues = notices.line_ids.move_id._credit_certainty_issues()
+        issues = notices.line_ids.credit_debt_move_id._credit_certainty_issues()
         for action in self:
-            action_issues = {move: issues[move] for move in action.line_ids.move_id if move in issues}
+            action_issues = {
+                move: issues[move] for move in action.line_ids.credit_debt_move_id if move in issues
+            }
             action.certainty_issues = (
-                action.line_ids.move_id._credit_certainty_message(action_issues) if action_issues else False
+                action.line_ids.credit_debt_move_id._credit_certainty_message(action_issues)
+                if action_issues
+                else False
             )
 
     def write(self, vals):
@@ -143,7 +147,7 @@ class CreditRecoveryAction(models.Model):
             )
             # The formal notice takes effect on its receipt (C. civ. 1231-6, 1344; CPC 668): the invoices get
             # their formal notice date from the acknowledgement of receipt, not from the posting.
-            invoices = action.line_ids.move_id
+            invoices = action.line_ids.credit_debt_move_id
             body = self.env._(
                 "Formal notice posted on %(date)s by registered mail %(number)s; payment is due by %(deadline)s.",
                 date=format_date(self.env, posted_on),
@@ -165,7 +169,7 @@ class CreditRecoveryAction(models.Model):
             ack = action.registered_mail_ack_date
             # The payment deadline runs from the receipt of the letter.
             action.sudo().formal_notice_deadline = action._formal_notice_deadline(ack)
-            action.line_ids.move_id.filtered(
+            action.line_ids.credit_debt_move_id.filtered(
                 lambda move, ack=ack: (
                     not move.credit_formal_notice_date or move.credit_formal_notice_date > ack
                 )
@@ -183,16 +187,18 @@ class CreditRecoveryAction(models.Model):
     def _check_certainty(self):
         """Refuse formal notices whose invoices are not sound claims, unless the check was overridden."""
         actions = self.filtered(lambda action: not action.certainty_override)
-        issues = actions.line_ids.move_id._credit_certainty_issues()
+        issues = actions.line_ids.credit_debt_move_id._credit_certainty_issues()
         blocked = []
         for action in actions:
-            action_issues = {move: issues[move] for move in action.line_ids.move_id if move in issues}
+            action_issues = {
+                move: issues[move] for move in action.line_ids.credit_debt_move_id if move in issues
+            }
             if action_issues:
                 blocked.append(
                     self.env._(
                         "%(action)s:\n%(issues)s",
                         action=action.name,
-                        issues=action.line_ids.move_id._credit_certainty_message(action_issues),
+                        issues=action.line_ids.credit_debt_move_id._credit_certainty_message(action_issues),
                     )
                 )
         if blocked:
@@ -243,7 +249,7 @@ class CreditRecoveryAction(models.Model):
         company = self.company_id
         currency = self.currency_id
         letter_date = self.registered_mail_date or fields.Date.context_today(self)
-        invoices = self.line_ids.move_id
+        invoices = self.line_ids.credit_debt_move_id
         # What is still claimable: days and indemnities already on a penalty invoice are left out.
         details = invoices._credit_claimable_details(letter_date)
         is_business = self.partner_id.commercial_partner_id.credit_customer_type != "b2c"
@@ -269,9 +275,11 @@ class CreditRecoveryAction(models.Model):
             if strict:
                 raise UserError(error)
         for move in invoices.sorted(lambda move: (move.invoice_date_due or move.date, move.id)):
-            lines = self.line_ids.filtered(lambda line, move=move: line.move_id == move)
+            lines = self.line_ids.filtered(lambda line, move=move: line.credit_debt_move_id == move)
             detail = {} if error else details.get(move, {})
-            items = [item for item in detail.get("penalties", []) if item["line"] in lines]
+            items = [
+                item for item in detail.get("penalties", []) if item["line"] in lines._credit_debt_lines()
+            ]
             rates += [
                 semester for item in items for semester in item.get("semesters", []) if semester not in rates
             ]

@@ -87,7 +87,7 @@ class CreditRecoveryBook(models.AbstractModel):
         self.env["res.partner"].flush_model(
             ["commercial_partner_id", "name", "user_id", "credit_controller_id"]
         )
-        self.env["credit.recovery.doubtful.line"].flush_model(["doubtful_move_line_id"])
+        self.env["credit.recovery.doubtful.line"].flush_model(["doubtful_move_line_id", "move_id"])
 
     @api.model
     def _receivable_lines_sql(self, company, date=None, partner_ids=None, move_ids=None):
@@ -103,11 +103,11 @@ class CreditRecoveryBook(models.AbstractModel):
         if partner_ids is not None:
             filters.append(SQL("AND partner.commercial_partner_id = ANY(%s)", list(partner_ids)))
         if move_ids is not None:
-            filters.append(SQL("AND aml.move_id = ANY(%s)", list(move_ids)))
+            filters.append(SQL("AND %s = ANY(%s)", self._debt_move_sql(), list(move_ids)))
         return SQL(
             """
             SELECT aml.id,
-                   aml.move_id,
+                   %(debt_move)s AS move_id,
                    COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
                    aml.date,
                    COALESCE(aml.date_maturity, aml.date) AS due,
@@ -117,17 +117,16 @@ class CreditRecoveryBook(models.AbstractModel):
               FROM account_move_line aml
               JOIN account_account account ON account.id = aml.account_id
          LEFT JOIN res_partner partner ON partner.id = aml.partner_id
+              %(doubtful_join)s
              WHERE aml.company_id = %(company)s
                AND aml.parent_state = 'posted'
-               AND (
-                   account.account_type = 'asset_receivable'
-                   -- receivables reclassified as doubtful (416) are still owed
-                   OR aml.id IN (%(doubtful)s)
-               )
+               AND %(receivable)s
                %(filters)s
             """,
             company=company.id,
-            doubtful=self._doubtful_lines_sql(),
+            debt_move=self._debt_move_sql(),
+            doubtful_join=self._doubtful_join_sql(),
+            receivable=self._receivable_item_sql(),
             filters=SQL(" ").join(filters),
         )
 
@@ -795,9 +794,9 @@ class CreditRecoveryBook(models.AbstractModel):
         """The open items of ``company`` the dunning run chases, due on or before ``due_before``, as a
         subquery with the columns of ``_open_items_sql`` (residual now).
 
-        Kept: the items of a customer with a positive residual. Left out: receivables reclassified as
-        doubtful (their recovery is the litigation's), the items excluded from dunning, factored invoices
-        and the invoices ``account.move._credit_recovery_blocked`` names (its
+        Kept: the items of a customer with a positive residual, the 416 item of a reclassified invoice
+        included (it is the invoice's debt: ``move_id`` is the invoice, whose blocks and factoring apply).
+        Left out: the items excluded from dunning, factored invoices and the invoices ``account.move._credit_recovery_blocked`` names (its
         ``_credit_recovery_block_fields``), tested here for the whole book at once.
         """
         Move = self.env["account.move"]
@@ -814,14 +813,12 @@ class CreditRecoveryBook(models.AbstractModel):
              WHERE items.residual > 0
                AND items.partner_id IS NOT NULL
                AND items.due <= %(due_before)s
-               AND items.id NOT IN (%(doubtful)s)
                AND NOT COALESCE(chased_line.credit_recovery_excluded, FALSE)
                AND NOT COALESCE(chased_move.credit_factored, FALSE)
                %(not_blocked)s
             """,
             items=self._open_items_sql(company),
             due_before=due_before,
-            doubtful=self._doubtful_lines_sql(),
             not_blocked=SQL(" ").join(
                 SQL("AND NOT COALESCE(%s, FALSE)", SQL.identifier("chased_move", fname))
                 for fname in block_fields
@@ -1004,3 +1001,41 @@ class CreditRecoveryBook(models.AbstractModel):
                 ),
             }
         return result
+
+    # ------------------------------------------------------------------------------------------------
+    # Doubtful receivables (416): the same debt as their invoice (issue #14, item 4)
+    # ------------------------------------------------------------------------------------------------
+    @api.model
+    def _doubtful_join_sql(self, line_alias="aml", alias="doubtful"):
+        """``LEFT JOIN`` of the doubtful receivable record whose 416 item is the journal item ``line_alias``."""
+        return SQL(
+            "LEFT JOIN credit_recovery_doubtful_line %s ON %s = %s",
+            SQL.identifier(alias),
+            SQL.identifier(alias, "doubtful_move_line_id"),
+            SQL.identifier(line_alias, "id"),
+        )
+
+    @api.model
+    def _receivable_item_sql(self, line_alias="aml", account_alias="account", alias="doubtful"):
+        """Condition on a journal item (with its account and ``_doubtful_join_sql``): it is a receivable.
+
+        An item of a receivable account, or the 416 item of a reclassified invoice: reclassifying a debt as
+        doubtful neither pays it nor makes it another debt.
+        """
+        return SQL(
+            "(%s = 'asset_receivable' OR %s IS NOT NULL)",
+            SQL.identifier(account_alias, "account_type"),
+            SQL.identifier(alias, "id"),
+        )
+
+    @api.model
+    def _debt_move_sql(self, line_alias="aml", alias="doubtful"):
+        """The entry whose debt the journal item carries: the invoice for its 416 item, else its own entry.
+
+        The 416 item also keeps the invoice's due date and dunning level (``credit.recovery.doubtful.line
+        ._credit_debt_values``): the aged balance, the dunning run and the reports see one debt, aged from
+        the invoice's due date, wherever it is booked.
+        """
+        return SQL(
+            "COALESCE(%s, %s)", SQL.identifier(alias, "move_id"), SQL.identifier(line_alias, "move_id")
+        )

@@ -602,14 +602,25 @@ class CreditRecoveryCase(models.Model):
                 ("injonction_outcome", "=", False),
                 ("injonction_outcome", "!=", "rejected"),
             ],
-            ["move_ids", "filing_date"],
+            ["move_ids", "filing_date", "route", "order_date", "service_date"],
         )
-        for case in cases:
+        for case in cases.filtered(lambda case: not case._credit_order_lapsed()):
             for move in case.move_ids & moves:
                 result[move].append(case.filing_date)
         for dates in result.values():
             dates.sort()
         return result
+
+    def _credit_order_lapsed(self, today=None):
+        """Whether the order for payment of this injonction de payer lapsed: not served within 6 months of
+        its date (CPC 1411), so the request never interrupted the prescription (C. civ. 2243)."""
+        self.ensure_one()
+        if self.route != "injonction" or not self.order_date:
+            return False
+        limit = self.order_date + relativedelta(months=SERVICE_LIMIT_MONTHS)
+        if self.service_date:
+            return self.service_date > limit
+        return (today or fields.Date.context_today(self)) > limit
 
     @api.model
     def _propose_for_actions(self, actions):

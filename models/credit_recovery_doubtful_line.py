@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -242,6 +244,7 @@ class CreditRecoveryDoubtfulLine(models.Model):
                         "currency_id": invoice.currency_id.id,
                         "amount_currency": sum(receivables.mapped("amount_residual_currency")),
                         "balance": sum(receivables.mapped("amount_residual")),
+                        **record._credit_debt_values(receivables),
                     }
                 )
                 line_vals += [
@@ -282,6 +285,30 @@ class CreditRecoveryDoubtfulLine(models.Model):
                 )
             result |= company_records
         return result
+
+    def _credit_debt_values(self, receivables):
+        """What the 416 item keeps of the invoice's open ``receivables``: it is the same debt, not a new one.
+
+        Its due date is the earliest one of the instalments it carries (the days late of the debt go on),
+        and the dunning level the most advanced of them reached (the run goes on from it, it does not
+        start again); an item excluded from the dunning stays excluded.
+        """
+        self.ensure_one()
+        leveled = receivables.filtered("credit_recovery_level_id").sorted(
+            lambda line: (
+                line.credit_recovery_level_id.delay_days,
+                line.credit_recovery_level_date or date.min,
+            )
+        )
+        excluded = receivables.filtered("credit_recovery_excluded")[:1]
+        dues = [line.date_maturity for line in receivables if line.date_maturity]
+        return {
+            "date_maturity": min(dues) if dues else self.move_id.invoice_date_due,
+            "credit_recovery_level_id": leveled[-1:].credit_recovery_level_id.id,
+            "credit_recovery_level_date": leveled[-1:].credit_recovery_level_date,
+            "credit_recovery_excluded": bool(excluded),
+            "credit_recovery_exclusion_reason": excluded.credit_recovery_exclusion_reason,
+        }
 
     def _credit_set_provision(self, percent, date, journal=None):
         """Bring the provision of each record to ``percent`` of its amount at risk excluding taxes."""

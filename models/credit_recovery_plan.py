@@ -203,20 +203,27 @@ class CreditRecoveryPlan(models.Model):
                 plan.instalment_ids.filtered(lambda instalment: instalment.date < date).mapped("amount")
             )
             if plan.currency_id.compare_amounts(paid, due) < 0:
-                plan.state = "forfeited"
-                plan.message_post(
-                    body=self.env._(
-                        "Instalment missed: %(paid)s paid for %(due)s due. The plan is forfeited and the whole "
-                        "balance is due again (déchéance du terme).",
-                        paid=plan.currency_id.format(paid),
-                        due=plan.currency_id.format(due),
-                    )
-                )
-                plan.partner_id.message_post(
-                    body=self.env._("Payment plan forfeited: an instalment was missed, recovery resumes."),
-                    subtype_xmlid="mail.mt_note",
-                )
+                plan._credit_on_missed_instalment(date, paid, due)
+            else:
+                plan._credit_on_instalments_kept()
         return plans
+
+    def _credit_forfeit(self, paid, due):
+        """Forfeit the plan (déchéance du terme): the whole balance is due again, the recovery resumes."""
+        self.ensure_one()
+        self.state = "forfeited"
+        self.message_post(
+            body=self.env._(
+                "Instalment missed: %(paid)s paid for %(due)s due. The plan is forfeited and the whole "
+                "balance is due again (déchéance du terme).",
+                paid=self.currency_id.format(paid),
+                due=self.currency_id.format(due),
+            )
+        )
+        self.partner_id.message_post(
+            body=self.env._("Payment plan forfeited: an instalment was missed, recovery resumes."),
+            subtype_xmlid="mail.mt_note",
+        )
 
 
 class CreditRecoveryPlanInstalment(models.Model):

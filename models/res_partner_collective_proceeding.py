@@ -28,19 +28,18 @@ class ResPartner(models.Model):
     credit_claim_declaration_deadline = fields.Date(
         string="Declare Claims By",
         compute="_compute_credit_claim_declaration_deadline",
-        store=True,
-        help="Last day to declare the claims to the mandataire judiciaire: two months from the BODACC "
-        "publication of the collective proceedings.",
+        help="Last day for the current company to declare its claims to the mandataire judiciaire: two months "
+        "from the BODACC publication of the collective proceedings, four months for a creditor established "
+        "outside metropolitan France (R622-24).",
     )
 
     @api.depends("credit_collective_proceeding", "credit_collective_proceeding_date")
+    @api.depends_context("company")
     def _compute_credit_claim_declaration_deadline(self):
+        # The creditor is the current company: its seat decides between 2 and 4 months.
+        company = self.env.company
         for partner in self:
-            partner.credit_claim_declaration_deadline = (
-                partner.credit_collective_proceeding != "none"
-                and partner.credit_collective_proceeding_date
-                and partner.credit_collective_proceeding_date + relativedelta(months=CLAIM_DECLARATION_MONTHS)
-            )
+            partner.credit_claim_declaration_deadline = partner._credit_claim_declaration_deadline(company)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -143,10 +142,14 @@ class ResPartner(models.Model):
         published = self.credit_collective_proceeding_date
         if self.credit_collective_proceeding == "none" or not published:
             return False
+        return published + relativedelta(months=self._credit_claim_declaration_months(company))
+
+    @api.model
+    def _credit_claim_declaration_months(self, company):
+        """2 months for a creditor established in metropolitan France, 4 for one outside it (R622-24)."""
         country = company.country_id.code
         overseas = (country and country != "FR") or (company.zip or "").startswith(OVERSEAS_ZIP_PREFIXES)
-        months = CLAIM_DECLARATION_MONTHS_OVERSEAS if overseas else CLAIM_DECLARATION_MONTHS
-        return published + relativedelta(months=months)
+        return CLAIM_DECLARATION_MONTHS_OVERSEAS if overseas else CLAIM_DECLARATION_MONTHS
 
     def _credit_pre_opening_moves(self, moves):
         """The invoices of ``moves`` born before the opening judgment of their customer's proceedings."""

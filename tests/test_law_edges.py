@@ -6,8 +6,8 @@ from datetime import date
 from freezegun import freeze_time
 from lxml import html
 
-from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import CreditRecoveryCommon
@@ -391,6 +391,30 @@ class TestOpeningJudgment(LawEdgesCommon):
         self.company.zip = "97400"
         self.assertEqual(self.customer._credit_claim_declaration_deadline(self.company), date(2026, 8, 25))
 
+    def test_declaration_deadline_shown_and_scheduled_for_the_creditor(self):
+        Activity = self.env["mail.activity"]
+        declaration = self.env.ref("account_credit_recovery.mail_activity_type_credit_claim_declaration")
+
+        def deadlines():
+            return Activity.search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", self.customer.id),
+                    ("activity_type_id", "=", declaration.id),
+                ]
+            ).mapped("date_deadline")
+
+        # Published in the BODACC on 25 April 2026: 25 June for a creditor in metropolitan France.
+        customer = self.customer.with_user(self.credit_controller)
+        self.assertEqual(customer.credit_claim_declaration_deadline, date(2026, 6, 25))
+        self.assertEqual(deadlines(), [date(2026, 6, 25)])
+        # A creditor established in La Réunion has 4 months: 25 August, on the customer and its activity.
+        self.company.zip = "97400"
+        customer.invalidate_recordset()
+        self.assertEqual(customer.credit_claim_declaration_deadline, date(2026, 8, 25))
+        self.customer.credit_collective_proceeding_date = "2026-04-27"  # a corrected publication date
+        self.assertIn(date(2026, 8, 27), deadlines())
+
 
 @tagged("post_install", "-at_install")
 class TestReclassificationIsNotPayment(LawEdgesCommon):
@@ -419,6 +443,75 @@ class TestReclassificationIsNotPayment(LawEdgesCommon):
         self.assertEqual(late.late_penalty_amount, 27.56)
         # The payment acknowledges the debt and restarts the prescription from its date.
         self.assertEqual(invoice.credit_prescription_date, date(2031, 4, 10))
+
+
+@tagged("post_install", "-at_install")
+class TestReclassifiedDebtInTheBook(LawEdgesCommon):
+    """Item 4: the aged balance and the dunning run see the 416 item as the invoice's debt."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.invoice = cls._invoice(cls.customer, 1000.0, "2026-01-10", due_date="2026-02-10")
+        cls.item_411 = cls.invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        # The letter of J+21 was sent on 3 March: the debt is at that level when it is reclassified.
+        cls.item_411.write(
+            {"credit_recovery_level_id": cls.letter_level.id, "credit_recovery_level_date": "2026-03-03"}
+        )
+        with freeze_time("2026-03-15"):
+            cls.env["credit.recovery.doubtful.line"].with_user(cls.credit_manager)._credit_reclassify(
+                cls.invoice, date(2026, 3, 15)
+            )
+        cls.item_416 = cls.invoice.credit_doubtful_move_line_id
+
+    def test_416_item_keeps_due_date_and_level(self):
+        self.assertEqual(self.item_416.date_maturity, date(2026, 2, 10))
+        self.assertEqual(self.item_416.credit_recovery_level_id, self.letter_level)
+        self.assertEqual(self.item_416.credit_recovery_level_date, date(2026, 3, 3))
+        self.assertEqual(self.item_416.credit_debt_move_id, self.invoice)
+
+    def test_aged_balance_ages_the_invoice(self):
+        Report = self.env["credit.recovery.aged.balance.report"].with_user(self.invoicing_user)
+        rows = Report.with_context(credit_aged_balance_date="2026-04-30").search(
+            [("partner_id", "=", self.customer.id)]
+        )
+        # One line, the invoice's: due 10 Feb, 30 April is 18 + 31 + 30 = 79 days late, in 61-90 days
+        # (the reclassification of 15 March would have made it 46 days, in 31-60, on the entry).
+        self.assertEqual(len(rows), 1)
+        self.assertEqual((rows.move_id, rows.due, rows.days_overdue), (self.invoice, date(2026, 2, 10), 79))
+        self.assertEqual((rows.residual, rows.bucket_2, rows.bucket_3), (1200.0, 0.0, 1200.0))
+        # The dispute and litigation filters select by invoice: the reclassified one is kept.
+        aged = self.env["credit.recovery.book"]._aged_balance(
+            self.company, date(2026, 4, 30), move_ids=self.invoice.ids
+        )
+        self.assertEqual([(row["partner_id"], row["bucket_3"]) for row in aged], [(self.customer.id, 1200.0)])
+
+    def test_run_chases_the_debt_at_its_level(self):
+        run = self.env["credit.recovery.run"].new({"company_id": self.company.id, "date": date(2026, 4, 30)})
+        rows = [
+            row for row in run._read_open_items(date(2026, 4, 30)) if row["partner_id"] == self.customer.id
+        ]
+        self.assertEqual(len(rows), 1)
+        row = rows[0]
+        self.assertEqual(
+            (row["id"], row["move_id"], row["due"]), (self.item_416.id, self.invoice.id, date(2026, 2, 10))
+        )
+        self.assertEqual((row["level_delay"], row["invoice_total"]), (21, 1200.0))
+        # The next level is the formal notice (J+30), not the first call of a new debt.
+        decision = run._decide()[self.customer]
+        self.assertEqual(decision.level, self.notice_level)
+
+    def test_letter_names_the_invoice_and_its_penalties(self):
+        letter = self._action(self.customer, self.env["account.move"], "2026-04-30")
+        letter.line_ids = self.item_416
+        with freeze_time("2026-04-30"):
+            tree = self._render("account_credit_recovery.action_report_credit_recovery_letter", letter)
+        row = self._texts(tree, "//tr[@name='item']")[0]
+        self.assertIn(self.invoice.name, row)
+        self.assertIn("10/02/2026", row)
+        # 11 Feb - 30 Apr, 79 days: 1 200 x 12.15 % x 79 / 365 = 31.56, and the 40 EUR.
+        self.assertEqual(self._texts(tree, "//*[@name='late_penalties_amount']"), ["31,56 €"])
+        self.assertEqual(self._texts(tree, "//*[@name='recovery_indemnity_amount']"), ["40,00 €"])
 
 
 @tagged("post_install", "-at_install")
@@ -592,3 +685,299 @@ class TestPenaltyInvoiceAccounts(LawEdgesCommon):
         self.assertIn(
             "hors champ d'application de la TVA (article 256 du CGI)", str(penalty_invoice.narration)
         )
+        # The indemnity is billed with its own product; the invoice printed says why there is no VAT.
+        self.assertEqual(
+            lines[1].product_id, self.env.ref("account_credit_recovery.product_credit_recovery_indemnity")
+        )
+        report = self.env.ref("account.account_invoices")
+        printed = html.fromstring(report._render_qweb_html(report.id, penalty_invoice.ids)[0].decode())
+        self.assertIn(
+            "hors champ d'application de la TVA (article 256 du CGI)",
+            re.sub(r"\s+", " ", printed.text_content()),
+        )
+
+    def test_shipped_products_carry_the_accounts(self):
+        penalty = self.env.ref("account_credit_recovery.product_credit_late_penalty").with_company(
+            self.company
+        )
+        indemnity = self.env.ref("account_credit_recovery.product_credit_recovery_indemnity").with_company(
+            self.company
+        )
+        self.assertEqual(
+            (penalty.property_account_income_id.code, indemnity.property_account_income_id.code),
+            ("763100", "758000"),
+        )
+        self.assertFalse(penalty.taxes_id | indemnity.taxes_id)
+        # The company books its penalties on 7638 instead: the configured account is used.
+        penalty.property_account_income_id = self.company._credit_find_account(("7638",))
+        invoice = self._invoice(self.customer, 1000.0, "2026-03-01", due_date="2026-03-31")
+        with freeze_time("2026-04-10"):
+            action = (
+                self.env["credit.recovery.penalty.invoice.wizard"]
+                .with_user(self.credit_controller)
+                .with_context(default_move_ids=invoice.ids)
+                .create({"date": "2026-04-10"})
+                .action_create_invoices()
+            )
+        lines = self.env["account.move"].search(action["domain"]).invoice_line_ids.sorted("sequence")
+        self.assertEqual(
+            [(line.account_id.code, line.price_subtotal) for line in lines],
+            [("763800", 3.99), ("758000", 40.0)],
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestConsumerPlanForfeiture(LawEdgesCommon):
+    """Item 14: a consumer's plan is forfeited only after a notice with a reasonable delay has lapsed."""
+
+    PLAN = "account_credit_recovery.action_report_credit_recovery_plan"
+    NOTICE = "account_credit_recovery.action_report_credit_recovery_plan_forfeiture_notice"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.consumer = cls.env["res.partner"].create(
+            {
+                "name": "Jeanne Durand",
+                "is_company": False,
+                "email": "jeanne.durand@example.com",
+                "lang": "en_US",  # established in France: her letters are in French all the same
+                "country_id": cls.env.ref("base.fr").id,
+            }
+        )
+        cls.invoice = cls._invoice(cls.consumer, 1000.0, "2026-03-01", due_date="2026-03-31")
+        line = cls.invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        with freeze_time("2026-04-10"):
+            cls.plan = (
+                cls.env["credit.recovery.plan"]
+                .with_user(cls.credit_controller)
+                .create(
+                    {
+                        "partner_id": cls.consumer.id,
+                        "line_ids": [Command.set(line.ids)],
+                        "late_amounts": "waived",
+                    }
+                )
+            )
+            cls.plan.action_generate_instalments()
+            cls.plan.action_sign()
+        # 1 200 in 3 payments: 30 % now = 360 on 10 April, then 420 on 25 April and 420 on 10 May.
+        cls._pay(cls.invoice, amount=360.0, payment_date="2026-04-10")
+
+    def _check(self, day):
+        with freeze_time(day):
+            self.env["credit.recovery.plan"]._check_running_plans(fields.Date.to_date(day))
+
+    def test_notice_then_forfeiture_after_the_delay(self):
+        self.assertEqual(self.plan.instalment_ids.mapped("amount"), [360.0, 420.0, 420.0])
+        # 26 April: the instalment of 25 April is missed, 360 paid for 780 due: 420 of arrears.
+        self._check("2026-04-26")
+        plan = self.plan
+        self.assertEqual(plan.state, "running")
+        # 15 days from 26 April: pay by 11 May.
+        self.assertEqual(
+            (plan.forfeiture_notice_date, plan.forfeiture_notice_deadline, plan.forfeiture_notice_amount),
+            (date(2026, 4, 26), date(2026, 5, 11), 420.0),
+        )
+        mail = self.env["mail.mail"].search([("model", "=", plan._name), ("res_id", "=", plan.id)])
+        self.assertEqual(len(mail), 1)
+        self.assertIn("mise en demeure", mail.subject)
+        body = html.fromstring(mail.body_html).text_content()
+        self.assertIn("420,00", body)
+        self.assertIn("11/05/2026", body)
+        self.assertIn("déchéance du terme", body)
+        self.assertEqual(len(mail.attachment_ids), 1)
+        # Before the delay has passed, nobody forfeits the plan, by the button or by a write.
+        with freeze_time("2026-05-05"), self.assertRaises(UserError):
+            plan.with_user(self.credit_controller).action_forfeit()
+        with freeze_time("2026-05-11"), self.assertRaises(UserError):
+            plan.with_user(self.credit_controller).write({"state": "forfeited"})
+        with self.assertRaises(UserError):
+            plan.with_user(self.credit_controller).write({"forfeiture_notice_deadline": "2026-04-27"})
+        self._check("2026-05-11")  # the last day of the delay
+        self.assertEqual(plan.state, "running")
+        self._check("2026-05-12")
+        self.assertEqual(plan.state, "forfeited")
+
+    def test_no_forfeiture_without_notice(self):
+        with freeze_time("2026-04-26"):
+            with self.assertRaises(UserError):
+                self.plan.with_user(self.credit_controller).action_forfeit()
+            with self.assertRaises(AccessError):
+                self.plan.with_user(self.invoicing_user).action_send_forfeiture_notice()
+            self.plan.with_user(self.credit_controller).action_send_forfeiture_notice()
+        self.assertEqual(self.plan.forfeiture_notice_deadline, date(2026, 5, 11))
+        with freeze_time("2026-05-12"):
+            self.plan.with_user(self.credit_controller).action_forfeit()
+        self.assertEqual(self.plan.state, "forfeited")
+
+    def test_payment_within_the_delay_keeps_the_plan(self):
+        self._check("2026-04-26")
+        self._pay(self.invoice, amount=420.0, payment_date="2026-05-05")
+        self._check("2026-05-06")
+        self.assertEqual(self.plan.state, "running")
+        self.assertFalse(self.plan.forfeiture_notice_date)
+        # The instalment of 10 May is missed in turn: a notice of its own, 780 paid for 1 200 due,
+        # 420 by 27 May (15 days from 12 May), not the forfeiture on the lapsed first notice.
+        self._check("2026-05-12")
+        self.assertEqual(self.plan.state, "running")
+        self.assertEqual(
+            (self.plan.forfeiture_notice_deadline, self.plan.forfeiture_notice_amount),
+            (date(2026, 5, 27), 420.0),
+        )
+
+    def test_business_plan_is_forfeited_at_the_first_missed_instalment(self):
+        invoice = self._invoice(self.customer, 1000.0, "2026-03-01", due_date="2026-03-31")
+        line = invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        with freeze_time("2026-04-10"):
+            plan = (
+                self.env["credit.recovery.plan"]
+                .with_user(self.credit_controller)
+                .create({"partner_id": self.customer.id, "line_ids": [Command.set(line.ids)]})
+            )
+            plan.action_generate_instalments()
+            plan.action_sign()
+        self._check("2026-04-11")  # the first payment of 360 due on 10 April was not made
+        self.assertEqual(plan.state, "forfeited")
+        tree = self._render(self.PLAN, plan)
+        self.assertIn("sans autre formalité", self._texts(tree, "//p[@name='forfeiture']")[0])
+        late = self._texts(tree, "//p[@name='late_amounts']")
+        self.assertEqual(len(late), 1)
+        self.assertIn("40", late[0])
+        self.assertIn("restent dues", late[0])
+
+    def test_agreement_and_notice_letter(self):
+        tree = self._render(self.PLAN, self.plan)
+        forfeiture = self._texts(tree, "//p[@name='forfeiture']")
+        self.assertEqual(len(forfeiture), 1)
+        self.assertIn("mise en demeure", forfeiture[0])
+        self.assertIn("15 jours", forfeiture[0])
+        late = self._texts(tree, "//p[@name='late_amounts']")
+        self.assertEqual(len(late), 1)
+        self.assertIn("renonce aux intérêts au taux légal", late[0])
+        self._check("2026-04-26")
+        tree = self._render(self.NOTICE, self.plan)
+        demand = self._texts(tree, "//p[@name='demand']")[0]
+        self.assertIn("420,00 €", demand)
+        self.assertIn("15 jours", demand)
+        self.assertIn("11/05/2026", demand)
+        # 1 200 - 360 paid: 840 becomes due at once.
+        self.assertIn("840,00 €", self._texts(tree, "//p[@name='consequence']")[0])
+
+    def test_terms_are_those_signed(self):
+        with self.assertRaises(UserError):
+            self.plan.with_user(self.credit_controller).late_amounts = "kept"
+
+
+@tagged("post_install", "-at_install")
+class TestPrescriptionPerItem(LawEdgesCommon):
+    """Item 9: each instalment prescribes from its own due date; enforcement acts, agreed mediations and a
+    lapsed order for payment."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.consumer = cls.env["res.partner"].create(
+            {"name": "Jeanne Durand", "is_company": False, "country_id": cls.env.ref("base.fr").id}
+        )
+        cls.Event = cls.env["credit.recovery.prescription.event"]
+
+    def test_each_instalment_from_its_own_due_date(self):
+        # 1 200: 30 % (360) due on 15 January 2026, 70 % (840) at the end of February 2026.
+        invoice = self._invoice(
+            self.customer, 1000.0, "2026-01-15", invoice_payment_term_id=self.pay_terms_b.id
+        )
+        dues = sorted(
+            invoice.line_ids.filtered(lambda line: line.display_type == "payment_term").mapped(
+                "date_maturity"
+            )
+        )
+        self.assertEqual(dues, [date(2026, 1, 15), date(2026, 2, 28)])
+        # The first instalment is time-barred first: 15 January 2031, not 28 February 2031.
+        self.assertEqual(invoice.credit_prescription_date, date(2031, 1, 15))
+        # 360 paid on 10 February: the first is settled; the second, interrupted on 10 February (2031-02-10),
+        # still runs to its own 28 February 2031, the later of the two.
+        self._pay(invoice, amount=360.0, payment_date="2026-02-10")
+        self.assertEqual(invoice.credit_prescription_date, date(2031, 2, 28))
+
+    def test_enforcement_act_interrupts(self):
+        invoice = self._invoice(self.customer, 1000.0, "2026-03-01", due_date="2026-03-31")
+        with freeze_time("2027-06-01"):
+            with self.assertRaises(AccessError):
+                self.Event.with_user(self.invoicing_user).create(
+                    {"move_id": invoice.id, "kind": "commandement", "date": "2027-06-01"}
+                )
+            with self.assertRaises(ValidationError):
+                self.Event.with_user(self.credit_controller).create(
+                    {"move_id": invoice.id, "kind": "saisie", "date": "2027-06-02"}
+                )
+            self.Event.with_user(self.credit_controller).create(
+                {
+                    "move_id": invoice.id,
+                    "kind": "commandement",
+                    "date": "2027-06-01",
+                    "reference": "CJ 2027/118",
+                }
+            )
+        # 5 years from the commandement de payer of 1 June 2027.
+        self.assertEqual(invoice.credit_prescription_date, date(2032, 6, 1))
+
+    def test_agreed_mediation_suspends(self):
+        invoice = self._invoice(self.consumer, 1000.0, "2026-03-01", due_date="2026-03-31")
+        self.assertEqual(invoice.credit_prescription_date, date(2028, 3, 31))
+        with freeze_time("2026-05-20"):
+            mediation = self.Event.with_user(self.credit_controller).create(
+                {
+                    "move_id": invoice.id,
+                    "kind": "mediation",
+                    "request_date": "2026-05-01",
+                    "date": "2026-05-10",
+                }
+            )
+        # Not ended yet: nothing moves before its end is known.
+        self.assertEqual(invoice.credit_prescription_date, date(2028, 3, 31))
+        with freeze_time("2026-07-20"):
+            mediation.with_user(self.credit_controller).end_date = "2026-07-10"
+        # Suspended from the agreement of 10 May (not the request of 1 May) to 10 July: 61 days,
+        # 31 March 2028 + 61 days = 31 May 2028.
+        self.assertEqual(invoice.credit_prescription_date, date(2028, 5, 31))
+        with self.assertRaises(ValidationError), freeze_time("2026-07-20"):
+            mediation.with_user(self.credit_controller).request_date = "2026-05-11"
+
+    def test_mediation_near_the_end_leaves_six_months(self):
+        # Time-barred on 31 March 2026; a mediation from 1 February to 15 March 2026 (42 days) would give
+        # 12 May 2026, but at least 6 months run after its end: 15 September 2026.
+        invoice = self._invoice(self.consumer, 1000.0, "2024-03-01", due_date="2024-03-31")
+        with freeze_time("2026-03-20"):
+            self.Event.with_user(self.credit_controller).create(
+                {"move_id": invoice.id, "kind": "mediation", "date": "2026-02-01", "end_date": "2026-03-15"}
+            )
+        self.assertEqual(invoice.credit_prescription_date, date(2026, 9, 15))
+
+    def test_lapsed_order_for_payment_cancels_the_interruption(self):
+        invoice = self._invoice(self.customer, 1000.0, "2026-03-01", due_date="2026-03-31")
+        served = self._invoice(self.customer, 500.0, "2026-03-01", due_date="2026-03-31")
+        cases = self.env["credit.recovery.case"]
+        for moves in (invoice, served):
+            cases |= cases.with_user(self.credit_manager).create(
+                {
+                    "partner_id": self.customer.id,
+                    "move_ids": [Command.set(moves.ids)],
+                    "route": "injonction",
+                    "certainty_override_reason": "Signed order and delivery note kept on paper.",
+                }
+            )
+        cases.write({"filing_date": "2027-01-10", "order_date": "2027-02-01"})
+        cases[1].service_date = "2027-05-03"
+        # The request of 10 January 2027 interrupts: 10 January 2032.
+        self.assertEqual((invoice | served).mapped("credit_prescription_date"), [date(2032, 1, 10)] * 2)
+        cron = self.env.ref("account_credit_recovery.ir_cron_credit_recovery_prescription")
+        with freeze_time("2027-08-01"):  # the last day to serve the order of 1 February
+            cron.method_direct_trigger()
+        self.assertEqual(invoice.credit_prescription_date, date(2032, 1, 10))
+        with freeze_time("2027-08-02"):
+            cron.method_direct_trigger()
+        # Not served within 6 months, the order lapsed (CPC 1411) and its request interrupted nothing
+        # (C. civ. 2243): back to 5 years from the due date. The served one keeps its interruption.
+        self.assertEqual(invoice.credit_prescription_date, date(2031, 3, 31))
+        self.assertEqual(served.credit_prescription_date, date(2032, 1, 10))

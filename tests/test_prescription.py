@@ -74,8 +74,12 @@ class TestPrescription(CreditRecoveryCommon):
             self.assertEqual(invoice.credit_prescription_date, date(2028, 3, 31))  # not signed yet
             plan.action_sign()
         self.assertEqual(invoice.credit_prescription_date, date(2028, 7, 1))
-        # Forfeited later, the plan was still an acknowledgement of the debt.
-        plan.state = "forfeited"
+        # Forfeited later, the plan was still an acknowledgement of the debt (a consumer's plan after the
+        # notice to pay the missed instalment has lapsed).
+        with freeze_time("2026-07-02"):
+            plan.action_send_forfeiture_notice()
+        with freeze_time("2026-07-20"):
+            plan.state = "forfeited"
         self.assertEqual(invoice.credit_prescription_date, date(2028, 7, 1))
         plan.state = "cancel"
         self.assertEqual(invoice.credit_prescription_date, date(2028, 3, 31))

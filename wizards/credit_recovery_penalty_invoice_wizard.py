@@ -95,11 +95,15 @@ class CreditRecoveryPenaltyInvoiceWizard(models.TransientModel):
             raise UserError(self.env._("Choose the penalty product in the Credit Recovery settings."))
         line_values = []
         billed = []
-        # Penalties are financial income (7631, or the income account of the company's own product), the
-        # indemnity other operating income (758), on the French chart.
-        own_account = company.credit_penalty_product_id.property_account_income_id
-        penalty_account = own_account or company._credit_find_account(("7631",))
-        indemnity_account = company._credit_find_account(("758",))
+        # Penalties are financial income (7631, or the income account configured on the penalty product),
+        # the indemnity other operating income (758, or its product's account), on the French chart.
+        indemnity_product = company._credit_indemnity_product()
+        penalty_account = product.with_company(
+            company
+        ).property_account_income_id or company._credit_find_account(("7631",))
+        indemnity_account = indemnity_product.with_company(
+            company
+        ).property_account_income_id or company._credit_find_account(("758",))
         for move, detail in items:
             for item in detail["penalties"]:
                 first_day = item["date_from"] + timedelta(days=1)
@@ -132,7 +136,7 @@ class CreditRecoveryPenaltyInvoiceWizard(models.TransientModel):
                 receivable = move.line_ids.filtered(lambda line: line.display_type == "payment_term")[:1]
                 line_values.append(
                     self._line_values(
-                        product,
+                        indemnity_product,
                         detail["indemnity"],
                         self.env._(
                             "Fixed recovery indemnity for the late payment of %(invoice)s "
