@@ -15,6 +15,7 @@ credit-line generation timed; ``ratios`` prints ours against OCA's and against t
 
 import argparse
 import io
+import math
 import os
 import random
 import re
@@ -1370,6 +1371,19 @@ def ratios(results_path, scale_prefix="x10."):
             figures[name] = figures[numerator] / figures[denominator]
             _bench(name, f"{figures[name]:.1f}", "x")
 
+    # Batches the run applied: its customers (actions and "reconcile first" tasks) by RUN_BATCH.
+    for prefix in {"", big}:
+        customers = figures.get(f"{prefix}dunning_run_actions", 0) + figures.get(
+            f"{prefix}dunning_run_reconcile_first", 0
+        )
+        if customers and f"{prefix}dunning_run_queries" in figures:
+            figures[f"{prefix}dunning_run_batches"] = math.ceil(customers / RUN_BATCH)
+            _bench(f"{prefix}dunning_run_batches", figures[f"{prefix}dunning_run_batches"], "batches")
+            ratio(
+                f"{prefix}dunning_run_queries_per_batch",
+                f"{prefix}dunning_run_queries",
+                f"{prefix}dunning_run_batches",
+            )
     ratio("oca_vs_dunning_run", "oca_credit_control_run", "dunning_run")
     ratio("oca_vs_dunning_letters", "oca_communications", "dunning_letters")
     ratio("dunning_dry_run_vs_sql_floor", "dunning_dry_run", "sql_floor")
@@ -1385,13 +1399,7 @@ def ratios(results_path, scale_prefix="x10."):
         )
     targets = [
         ("whole run at least 3x faster than OCA's line generation", "oca_vs_dunning_run", ">=", 3, "x"),
-        (
-            f"run queries per call below the batch ({RUN_BATCH} customers)",
-            "dunning_run_queries_per_call",
-            "<",
-            RUN_BATCH,
-            "queries",
-        ),
+        ("run queries fewer than its customers", "dunning_run_queries_per_action", "<", 1, "queries"),
         ("decision within 20x the SQL floor", f"{big}dunning_dry_run_vs_sql_floor", "<=", 20, "x"),
         ("dashboard at most 300 ms", f"{big}dashboard", "<=", 300, "ms"),
         ("exposure of all customers at most 3 s", f"{big}exposure_all_customers", "<=", 3, "s"),
@@ -1402,15 +1410,15 @@ def ratios(results_path, scale_prefix="x10."):
     if big:
         targets += [
             (
-                "run queries per call at 10x below the batch",
-                f"{big}dunning_run_queries_per_call",
+                "run queries fewer than its customers at 10x",
+                f"{big}dunning_run_queries_per_action",
                 "<",
-                RUN_BATCH,
+                1,
                 "queries",
             ),
             (
-                "run queries per call grow at most 1.25x from 1x to 10x",
-                "growth_dunning_run_queries_per_call",
+                "run queries per batch grow at most 1.25x from 1x to 10x (with batches, not customers)",
+                "growth_dunning_run_queries_per_batch",
                 "<=",
                 1.25,
                 "x",
@@ -1429,7 +1437,7 @@ def ratios(results_path, scale_prefix="x10."):
         total += 1
         verdict = "met" if ok else "MISSED"
         print(
-            f"BENCH target {name} {value:.3g} {unit} {operator} {limit} {unit}: {verdict} ({label})",
+            f"BENCH target {name} {value:.6g} {unit} {operator} {limit} {unit}: {verdict} ({label})",
             flush=True,
         )
     print(f"BENCH targets met {met}/{total}", flush=True)
