@@ -1393,9 +1393,9 @@ def ratios(results_path, scale_prefix="x10."):
             ratio(f"growth_{name}", f"{big}{name}", name)
         ratio("growth_customers", f"{big}book_customers", "book_customers")
         ratio(
-            "growth_dunning_run_queries_per_call",
-            f"{big}dunning_run_queries_per_call",
-            "dunning_run_queries_per_call",
+            "growth_dunning_run_queries_per_batch",
+            f"{big}dunning_run_queries_per_batch",
+            "dunning_run_queries_per_batch",
         )
     targets = [
         ("whole run at least 3x faster than OCA's line generation", "oca_vs_dunning_run", ">=", 3, "x"),
