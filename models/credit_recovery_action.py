@@ -493,21 +493,21 @@ class CreditRecoveryAction(models.Model):
         )
 
     def _log_on_customer(self):
+        """One note per customer on its chatter, all of them logged in one batch."""
         channels = dict(self._fields["channel"]._description_selection(self.env))
-        for partner, actions in self.grouped("partner_id").items():
-            partner._message_log_batch(
-                {
-                    partner.id: Markup("<br/>").join(
-                        self.env._(
-                            "Recovery: %(level)s (%(channel)s) for %(amount)s.",
-                            level=action.level_id.name,
-                            channel=channels[action.channel],
-                            amount=action.currency_id.format(action.amount_due),
-                        )
-                        for action in actions
-                    )
-                }
+        bodies = {
+            partner.id: Markup("<br/>").join(
+                self.env._(
+                    "Recovery: %(level)s (%(channel)s) for %(amount)s.",
+                    level=action.level_id.name,
+                    channel=channels[action.channel],
+                    amount=action.currency_id.format(action.amount_due),
+                )
+                for action in actions
             )
+            for partner, actions in self.grouped("partner_id").items()
+        }
+        self.partner_id._message_log_batch(bodies)
 
     def _notify_salespeople(self):
         actions = self.filtered(

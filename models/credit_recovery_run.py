@@ -1,4 +1,5 @@
 import logging
+import time
 from collections import defaultdict
 from datetime import timedelta
 
@@ -11,6 +12,10 @@ from ..tools.dunning import Decision, LevelRule, contact_allowed, decide_custome
 from .credit_recovery_action import UNIQUE_INDEX
 
 _logger = logging.getLogger(__name__)
+
+# Seconds a call of the scheduled action goes on applying batches: the decision, read once per call, is
+# shared by its batches; a call ends well within the cron's time limit (``limit_time_real_cron``).
+CRON_TIME_BUDGET = 30
 
 
 def _group_by_value(mapping):
@@ -69,15 +74,17 @@ class CreditRecoveryRun(models.Model):
             run.action_count = counts.get(run, 0)
 
     @api.model
-    def _cron_run(self, batch_size=200, send_batch_size=50):
+    def _cron_run(self, batch_size=200, send_batch_size=50, time_budget=CRON_TIME_BUDGET):
         """Daily: decide one action per customer and company, carry the actions out, report progress.
 
         Each company is isolated from the others' failures (savepoints around its promise and plan checks,
-        its run and its decision). A call applies at most ``batch_size`` decisions per company; the e-mails
-        and their letters are rendered by a later call (``send_batch_size`` at a time), never in the
-        transaction that decided, so that one call always ends well within the cron's time limit.
+        its run and its decision). A call applies the decisions ``batch_size`` at a time, batch after batch
+        until ``time_budget`` seconds have passed (at least one batch per company); the e-mails and their
+        letters are rendered by a later call (``send_batch_size`` at a time), never in the transaction that
+        decided, so that one call always ends well within the cron's time limit.
         """
         today = fields.Date.context_today(self)
+        deadline = time.monotonic() + time_budget
         done = remaining = 0
         for company in self._companies_to_run():
             run = self._prepare_company(company, today)
@@ -87,9 +94,9 @@ class CreditRecoveryRun(models.Model):
             if decisions is None:
                 continue
             items = run._work_left(decisions)
-            run._apply(dict(items[:batch_size]))
-            done += min(len(items), batch_size)
-            remaining += max(len(items) - batch_size, 0)
+            applied = run._apply_until(items, batch_size, deadline)
+            done += applied
+            remaining += len(items) - applied
         Action = self.env["credit.recovery.action"]
         if not done:
             done = Action._send_queued(send_batch_size)
@@ -497,10 +504,27 @@ class CreditRecoveryRun(models.Model):
         steps = {}
         for decision in decisions.values():
             steps.update(decision.steps)
-        Line = self.env["account.move.line"]
+        # The level reached is the run's own note on the items: nothing of their entries' taxes, terms or
+        # balance changes, so account's per-entry synchronisation (queries per invoice) is not needed.
+        Line = self.env["account.move.line"].with_context(skip_invoice_sync=True)
         for step, line_ids in _group_by_value(steps).items():
             Line.browse(line_ids).write(
                 {"credit_recovery_level_id": step.id, "credit_recovery_level_date": self.date}
             )
         actions._execute(decided=True)
         return actions
+
+    def _apply_until(self, items, batch_size, deadline):
+        """Apply ``items`` (``[(customer, decision)]``) ``batch_size`` at a time until ``deadline``
+        (``time.monotonic()``) has passed; returns how many were applied (one batch at least).
+
+        Each batch is one ``_apply``: its queries grow with the batches, not with the customers.
+        """
+        applied = 0
+        while applied < len(items):
+            batch = items[applied : applied + batch_size]
+            self._apply(dict(batch))
+            applied += len(batch)
+            if time.monotonic() >= deadline:
+                break
+        return applied

@@ -37,6 +37,7 @@ from . import test_gates_settings
 from . import test_law_edges
 from . import test_dunning_payers
 from . import test_dunning_run
+from . import test_dunning_run_queries
 from . import test_dunning_tools
 from . import test_dunning_letters_pdf
 from . import test_einvoice_reporting

@@ -102,11 +102,11 @@ class TestDunningRunReliability(CreditRecoveryCommon):
     def test_batches_and_no_notification_mail(self):
         self._customers(4)
         with freeze_time(day(3)):
-            remaining = self.Run._cron_run(batch_size=2)
+            remaining = self.Run._cron_run(batch_size=2, time_budget=0)
             self.assertEqual(remaining, 3)
             self.assertEqual(len(self._the_run(3).action_ids), 2)
-            self.assertEqual(self.Run._cron_run(batch_size=2), 1)
-            self.assertEqual(self.Run._cron_run(batch_size=2), 0)
+            self.assertEqual(self.Run._cron_run(batch_size=2, time_budget=0), 1)
+            self.assertEqual(self.Run._cron_run(batch_size=2, time_budget=0), 0)
         run = self._the_run(3)
         self.assertEqual(len(run.action_ids), 5)
         self.assertEqual(set(run.action_ids.mapped("channel")), {"phone"})
