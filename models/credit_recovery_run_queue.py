@@ -12,6 +12,7 @@ import hashlib
 
 from odoo import api, fields, models
 from odoo.tools import split_every
+from .credit_recovery_run import CRON_TIME_BUDGET
 
 JOB_CHANNEL = "root.credit_recovery"
 # queue_job's states of a job not finished yet (queue_job.job: WAIT_DEPENDENCIES, PENDING, ENQUEUED, STARTED).
@@ -27,10 +28,10 @@ class CreditRecoveryRun(models.Model):
     _inherit = "credit.recovery.run"
 
     @api.model
-    def _cron_run(self, batch_size=200, send_batch_size=50):
+    def _cron_run(self, batch_size=200, send_batch_size=50, time_budget=CRON_TIME_BUDGET):
         """The companies using the job queue get their batches enqueued; the others run inline (``super``)."""
         self._enqueue_runs(batch_size)
-        return super()._cron_run(batch_size=batch_size, send_batch_size=send_batch_size)
+        return super()._cron_run(batch_size=batch_size, send_batch_size=send_batch_size, time_budget=time_budget)
 
     @api.model
     def _companies_to_run(self):
