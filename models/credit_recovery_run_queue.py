@@ -12,6 +12,7 @@ import hashlib
 
 from odoo import api, fields, models
 from odoo.tools import split_every
+
 from .credit_recovery_run import CRON_TIME_BUDGET
 
 JOB_CHANNEL = "root.credit_recovery"
