@@ -32,7 +32,9 @@ class CreditRecoveryRun(models.Model):
     def _cron_run(self, batch_size=200, send_batch_size=50, time_budget=CRON_TIME_BUDGET):
         """The companies using the job queue get their batches enqueued; the others run inline (``super``)."""
         self._enqueue_runs(batch_size)
-        return super()._cron_run(batch_size=batch_size, send_batch_size=send_batch_size, time_budget=time_budget)
+        return super()._cron_run(
+            batch_size=batch_size, send_batch_size=send_batch_size, time_budget=time_budget
+        )
 
     @api.model
     def _companies_to_run(self):
