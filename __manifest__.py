@@ -90,6 +90,8 @@
         "views/account_move_penalty_terms_views.xml",
         "report/credit_recovery_claim_declaration_report.xml",
         "wizards/credit_recovery_dry_run_views.xml",
+        "security/credit_recovery_partner_log_security.xml",
+        "views/credit_recovery_partner_log_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

@@ -64,3 +64,8 @@ from . import account_move_penalty_terms
 from . import res_partner_customer_type
 from . import credit_recovery_collective_guard
 from . import credit_recovery_book_payment
+from . import credit_recovery_partner_log
+from . import res_partner_audit  # after every res.partner file: its notes replace those of res_partner.py
+from . import account_move_line_audit
+from . import res_company_settings_gate
+from . import credit_recovery_rate_gate
