@@ -507,13 +507,17 @@ class CreditRecoveryAction(models.Model):
         if not actions:
             return
         activity_type = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id("res.partner")
+        # The amount overdue is the company's: the activity goes to the customer's credit trail of the
+        # company, which only its users read, not to the customer every company shares.
+        Log = self.env["credit.recovery.partner.log"]
+        model_id = self.env["ir.model"]._get_id(Log._name)
+        trails = {action.id: Log._credit_log_of(action.partner_id, action.company_id) for action in actions}
         self._create_activities(
             [
                 {
                     "activity_type_id": activity_type.id,
                     "res_model_id": model_id,
-                    "res_id": action.partner_id.id,
+                    "res_id": trails[action.id].id,
                     "date_deadline": action.date,
                     "summary": self.env._(
                         "Your customer %(customer)s is overdue", customer=action.partner_id.name

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class CreditRecoveryPartnerLog(models.Model):
@@ -16,6 +17,8 @@ class CreditRecoveryPartnerLog(models.Model):
     _rec_name = "partner_id"
     _order = "id desc"
     _check_company_auto = True
+    # The company's users read the trail, its activities (the claim to declare) and add notes to it.
+    _mail_post_access = "read"
 
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, readonly=True, ondelete="cascade", index=True
@@ -39,6 +42,12 @@ class CreditRecoveryPartnerLog(models.Model):
                 company=log.company_id.name or "",
             )
 
+    def message_post(self, **kwargs):
+        # Old and new values are the module's to log (res_partner_audit.py): nobody posts forged ones.
+        if kwargs.get("tracking_value_ids") and not self.env.su:
+            raise AccessError(self.env._("The changes in a credit trail are logged by Odoo only."))
+        return super().message_post(**kwargs)
+
     @api.model
     def _credit_log_of(self, partner, company):
         """The trail of ``partner`` in ``company``, created the first time something is logged there.
@@ -46,9 +55,28 @@ class CreditRecoveryPartnerLog(models.Model):
         Returned as sudo: the trail is written by the module's code only, for whoever changed the customer
         (each caller has checked that user's right to make the change it logs).
         """
+        return self._credit_logs_of([(partner.id, company.id)])[partner.id, company.id]
+
+    @api.model
+    def _credit_logs_of(self, pairs):
+        """``{(partner id, company id): trail}`` for ``pairs``, in one search and one create (sudo)."""
         Log = self.sudo()
-        log = Log.search([("partner_id", "=", partner.id), ("company_id", "=", company.id)], limit=1)
-        return log or Log.create({"partner_id": partner.id, "company_id": company.id})
+        pairs = set(pairs)
+        if not pairs:
+            return {}
+        logs = Log.search(
+            [
+                ("partner_id", "in", list({partner_id for partner_id, _company_id in pairs})),
+                ("company_id", "in", list({company_id for _partner_id, company_id in pairs})),
+            ]
+        )
+        result = {(log.partner_id.id, log.company_id.id): log for log in logs}
+        missing = sorted(pairs - result.keys())
+        for log in Log.create(
+            [{"partner_id": partner_id, "company_id": company_id} for partner_id, company_id in missing]
+        ):
+            result[log.partner_id.id, log.company_id.id] = log
+        return result
 
     def _credit_log_post(self, body, partner_ids=None):
         """A note on the trail, notifying ``partner_ids`` (users of the trail's company) when given."""

@@ -33,9 +33,9 @@ class CreditRecoveryRate(models.Model):
         if user.has_group("account.group_account_manager"):
             return
         # sudo: the companies the user does not belong to are counted, not read.
-        if user.has_group("account_credit_recovery.group_credit_manager") and not (
-            self.env["res.company"].sudo().search([]) - user.company_ids
-        ):
+        if user.has_group("account_credit_recovery.group_credit_manager") and not self.env[
+            "res.company"
+        ].sudo().search_count([("id", "not in", user.company_ids.ids)], limit=1):
             return
         raise AccessError(
             self.env._(

@@ -142,6 +142,8 @@ class ResCompany(models.Model):
                 record = company[name]
                 if not record:
                     continue
+                # sudo: a record of another company may be unreadable to the user; only its company is compared.
+                record = record.sudo()
                 owners = record.company_ids if record._name == "account.account" else record.company_id
                 if company not in owners:
                     raise ValidationError(

@@ -74,7 +74,8 @@ class ResCompany(models.Model):
             for fname, types in (*CREDIT_ACCOUNT_TYPES.items(), *CREDIT_JOURNAL_TYPES.items()):
                 if fname not in self._fields:
                     continue
-                record = company[fname]
+                # sudo: the type of a record of another company is compared, not shown.
+                record = company[fname].sudo()
                 if not record:
                     continue
                 is_account = record._name == "account.account"

@@ -46,7 +46,7 @@ class ResPartner(models.Model):
         col_info = self.sudo().fields_get(
             fnames, attributes=("string", "type", "selection", "currency_field")
         )
-        Log = self.env["credit.recovery.partner.log"]
+        changes = {}
         for partner in self:
             trackings = []
             for fname in fnames:
@@ -59,9 +59,14 @@ class ResPartner(models.Model):
                     )
                 )
             if trackings:
-                Log._credit_log_of(partner, company)._message_log(
-                    body=body, author_id=self.env.user.partner_id.id, tracking_value_ids=trackings
-                )
+                changes[partner.id] = trackings
+        trails = self.env["credit.recovery.partner.log"]._credit_logs_of(
+            (partner_id, company.id) for partner_id in changes
+        )
+        for partner_id, trackings in changes.items():
+            trails[partner_id, company.id]._message_log(
+                body=body, author_id=self.env.user.partner_id.id, tracking_value_ids=trackings
+            )
 
     def _credit_trail(self):
         """The current company's credit trail of the customer (sudo, created when missing)."""

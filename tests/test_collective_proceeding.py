@@ -122,7 +122,7 @@ class TestCollectiveProceeding(CreditRecoveryCommon):
         self.assertIn("Filiale Lyon SAS", by_user[other_controller].summary)
         self.assertIn(self.company.name, by_user[self.credit_controller].summary)
         # Each company's claim is read by its own users only, never on the customer they share.
-        self.assertIn("840.00", str(by_user[other_controller].note))
+        self.assertIn("700.00", str(by_user[other_controller].note))
         self.assertIn("1,200.00", str(by_user[self.credit_controller].note))
         customer = self.customer.with_user(other_controller)
         self.assertFalse(customer.activity_ids)

@@ -78,6 +78,7 @@ class TestGatesAudit(CreditRecoveryCommon):
     @freeze_time("2026-04-20")
     def test_risk_override_and_level_change_stay_in_the_company(self):
         self.customer.user_id = self.salesman
+        self.customer._credit_notify_level_change()  # the salesperson knows the current level
         self.customer.with_user(self.credit_manager).write(
             {
                 "credit_risk_override": "critical",
@@ -101,6 +102,17 @@ class TestGatesAudit(CreditRecoveryCommon):
         self.assertFalse(self.env["credit.recovery.partner.log"].with_user(self.other_user).search([]))
         with self.assertRaises(AccessError):
             trail[0].with_user(self.other_user).read(["body"])
+        # Nobody posts forged old and new values in a trail.
+        log = self.env["credit.recovery.partner.log"].search([("partner_id", "=", self.customer.id)])
+        field = self.env["ir.model.fields"]._get("res.partner", "credit_limit")
+        with self.assertRaises(AccessError):
+            log.with_user(self.credit_manager).message_post(
+                body="Limit raised",
+                tracking_value_ids=[
+                    Command.create({"field_id": field.id, "old_value_float": 0.0, "new_value_float": 1e6})
+                ],
+            )
+        self.assertEqual(len(log.message_ids), len(trail))
 
     def test_dunning_hold_says_why(self):
         level = self.company.credit_default_policy_id.level_ids.filtered("set_credit_hold")[:1]
