@@ -511,13 +511,14 @@ class CreditRecoveryAction(models.Model):
         # company, which only its users read, not to the customer every company shares.
         Log = self.env["credit.recovery.partner.log"]
         model_id = self.env["ir.model"]._get_id(Log._name)
-        trails = {action.id: Log._credit_log_of(action.partner_id, action.company_id) for action in actions}
-        self._create_activities(
+        trails = Log._credit_logs_of((action.partner_id.id, action.company_id.id) for action in actions)
+        # sudo: the trail is written by the module's code only (the assignee follows it).
+        self.sudo()._create_activities(
             [
                 {
                     "activity_type_id": activity_type.id,
                     "res_model_id": model_id,
-                    "res_id": trails[action.id].id,
+                    "res_id": trails[action.partner_id.id, action.company_id.id].id,
                     "date_deadline": action.date,
                     "summary": self.env._(
                         "Your customer %(customer)s is overdue", customer=action.partner_id.name

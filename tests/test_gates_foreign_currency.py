@@ -1,4 +1,5 @@
 import re
+from datetime import date
 
 from freezegun import freeze_time
 from lxml import html
@@ -95,3 +96,21 @@ class TestGatesForeignCurrency(CreditRecoveryCommon):
         self.assertEqual(self._texts(tree, "residual_company"), ["(480,00 €)"])
         self.assertEqual(self._texts(tree, "principal_currency_amount"), ["$ 960,00"])
         self.assertEqual(self._texts(tree, "principal_currency_company"), ["(480,00 €)"])
+
+    def test_statement_shows_the_currency_of_the_debt(self):
+        data = self.customer._credit_statement_data(self.company, date(2026, 4, 20))
+        usd_row = next(row for row in data["rows"] if row["line"].move_id == self.invoice)
+        self.assertEqual(
+            (usd_row["currency"], usd_row["residual_currency"], usd_row["residual"]), (self.usd, 960.0, 480.0)
+        )
+        report = self.env.ref("account_credit_recovery.action_report_credit_statement")
+        content, _type = (
+            self.env["ir.actions.report"]
+            .with_user(self.credit_controller)
+            ._render_qweb_html(
+                report.report_name,
+                self.customer.ids,
+                data={"company_id": self.company.id, "date": "2026-04-20"},
+            )
+        )
+        self.assertEqual(self._texts(html.fromstring(content), "residual_currency"), ["($ 960,00)"])
