@@ -99,6 +99,8 @@
         "security/credit_recovery_prescription_event_security.xml",
         "views/credit_recovery_prescription_event_views.xml",
         "data/credit_recovery_penalty_product_data.xml",
+        "security/credit_recovery_partner_log_security.xml",
+        "views/credit_recovery_partner_log_views.xml",
     ],
     "demo": [
         "demo/credit_recovery_demo.xml",

@@ -79,3 +79,8 @@ from . import credit_recovery_action_queue
 from . import credit_recovery_plan_forfeiture
 from . import credit_recovery_prescription_event
 from . import res_company_penalty_products
+from . import credit_recovery_partner_log
+from . import res_partner_audit  # after every res.partner file: its notes replace those of res_partner.py
+from . import account_move_line_audit
+from . import res_company_settings_gate
+from . import credit_recovery_rate_gate

@@ -39,9 +39,10 @@ class AccountMove(models.Model):
     def action_credit_recovery_include(self):
         """Put the invoices back in the dunning run."""
         lines = self.line_ids.filtered(lambda line: line.credit_recovery_excluded)
-        lines.write({"credit_recovery_excluded": False, "credit_recovery_exclusion_reason": False})
-        for move in self:
-            move.message_post(body=self.env._("Back in the dunning run (%(user)s).", user=self.env.user.name))
+        # One message per invoice, with the old and new values (account_move_line_audit.py).
+        lines.with_context(
+            credit_trail_body=self.env._("Back in the dunning run (%(user)s).", user=self.env.user.name)
+        ).write({"credit_recovery_excluded": False, "credit_recovery_exclusion_reason": False})
         return True
 
     @api.model

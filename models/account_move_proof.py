@@ -134,10 +134,12 @@ class AccountMove(models.Model):
             move.credit_in_dispute = any(dispute.state == "open" for dispute in move.credit_dispute_ids)
 
     def _compute_credit_dispute_count(self):
-        counts = dict(
-            self.env["credit.recovery.dispute"]._read_group(
-                [("move_id", "in", self.ids)], ["move_id"], ["__count"]
-            )
+        Dispute = self.env["credit.recovery.dispute"]
+        # A salesperson reads the invoice, not its disputes: no count, hence no button, rather than an error.
+        counts = (
+            dict(Dispute._read_group([("move_id", "in", self.ids)], ["move_id"], ["__count"]))
+            if Dispute.has_access("read")
+            else {}
         )
         for move in self:
             move.credit_dispute_count = counts.get(move, 0)

@@ -516,13 +516,18 @@ class CreditRecoveryAction(models.Model):
         if not actions:
             return
         activity_type = self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id("res.partner")
-        self._create_activities(
+        # The amount overdue is the company's: the activity goes to the customer's credit trail of the
+        # company, which only its users read, not to the customer every company shares.
+        Log = self.env["credit.recovery.partner.log"]
+        model_id = self.env["ir.model"]._get_id(Log._name)
+        trails = Log._credit_logs_of((action.partner_id.id, action.company_id.id) for action in actions)
+        # sudo: the trail is written by the module's code only (the assignee follows it).
+        self.sudo()._create_activities(
             [
                 {
                     "activity_type_id": activity_type.id,
                     "res_model_id": model_id,
-                    "res_id": action.partner_id.id,
+                    "res_id": trails[action.partner_id.id, action.company_id.id].id,
                     "date_deadline": action.date,
                     "summary": self.env._(
                         "Your customer %(customer)s is overdue", customer=action.partner_id.name
@@ -542,8 +547,19 @@ class CreditRecoveryAction(models.Model):
 
     def _apply_credit_hold(self):
         for action in self.filtered(lambda action: action.level_id.set_credit_hold):
-            action.partner_id.with_company(action.company_id).sudo().write(  # the run may hold any customer
-                {
+            # The credit trail of the company says who held the customer and why.
+            why = self.env._(
+                "Put on credit hold by the dunning run: recovery level %(level)s reached on %(date)s with "
+                "%(amount)s overdue (%(action)s).",
+                level=action.level_id.name,
+                date=format_date(self.env, action.date),
+                amount=action.currency_id.format(action.amount_overdue),
+                action=action.display_name,
+            )
+            action.partner_id.with_company(action.company_id).sudo().with_context(
+                credit_trail_body=why
+            ).write(
+                {  # sudo: the run may hold any customer
                     "credit_on_hold": True,
                     "credit_hold_reason": self.env._(
                         "Recovery level %(level)s reached.", level=action.level_id.name
@@ -642,10 +658,39 @@ class CreditRecoveryAction(models.Model):
         Read when the letter is rendered, never the amount frozen when the run decided.
         """
         self.ensure_one()
-        lines = self.line_ids.filtered(lambda line: line.amount_residual > 0).sorted(
+        items = self._letter_items()
+        lines = self.line_ids.filtered(lambda line: items.get(line.id, {}).get("residual", 0.0) > 0).sorted(
             lambda line: (line.date_maturity, line.id)
         )
-        return lines, self.currency_id.round(sum(lines.mapped("amount_residual")))
+        return lines, self.currency_id.round(sum(items[line.id]["residual"] for line in lines))
+
+    def _letter_items(self):
+        """The covered items open today, from the book, in company currency and in their own currency.
+
+        ``{line id: {"residual", "currency", "amount_currency", "residual_currency"}}`` (see
+        ``credit.recovery.book._open_items_in_currency``): a debt in a foreign currency is claimed in it,
+        its company-currency equivalent beside it.
+        """
+        self.ensure_one()
+        return self.env["credit.recovery.book"]._open_items_in_currency(self.company_id, self.line_ids.ids)
+
+    def _letter_foreign_totals(self, lines, items):
+        """``[(currency, remaining due in it, remaining due in company currency)]`` of ``lines`` in a
+        currency other than the company's, one row per currency (``items``: ``_letter_items``)."""
+        totals = {}
+        for line in lines:
+            item = items[line.id]
+            if item["currency"] == self.currency_id:
+                continue
+            in_currency, in_company = totals.get(item["currency"], (0.0, 0.0))
+            totals[item["currency"]] = (
+                in_currency + item["residual_currency"],
+                in_company + item["residual"],
+            )
+        return [
+            (currency, currency.round(in_currency), self.currency_id.round(in_company))
+            for currency, (in_currency, in_company) in sorted(totals.items(), key=lambda total: total[0].name)
+        ]
 
 
 class ReportCreditRecoveryLetter(models.AbstractModel):
@@ -670,4 +715,5 @@ class ReportCreditRecoveryLetter(models.AbstractModel):
             "docs": actions,
             "late_amounts": late_amounts,
             "letter_lines": {action.id: action._letter_lines() for action in actions},
+            "letter_items": {action.id: action._letter_items() for action in actions},
         }

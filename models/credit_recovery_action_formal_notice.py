@@ -274,8 +274,11 @@ class CreditRecoveryAction(models.Model):
             )
             if strict:
                 raise UserError(error)
+        # What is still due, from the book, in company currency and in the invoice's own currency.
+        open_items = self._letter_items()
         for move in invoices.sorted(lambda move: (move.invoice_date_due or move.date, move.id)):
             lines = self.line_ids.filtered(lambda line, move=move: line.credit_debt_move_id == move)
+            line_items = [open_items[line.id] for line in lines if line.id in open_items]
             detail = {} if error else details.get(move, {})
             items = [
                 item for item in detail.get("penalties", []) if item["line"] in lines._credit_debt_lines()
@@ -294,7 +297,12 @@ class CreditRecoveryAction(models.Model):
                     "move": move,
                     "due": min(lines.mapped("date_maturity")),
                     "amount": abs(move.amount_total_signed),
-                    "residual": sum(lines.mapped("amount_residual")),
+                    "residual": sum(item["residual"] for item in line_items),
+                    "currency": move.currency_id,
+                    "amount_currency": move.amount_total,
+                    "residual_currency": move.currency_id.round(
+                        sum(item["residual_currency"] for item in line_items)
+                    ),
                     "is_penalty_invoice": move.credit_is_penalty_invoice,
                     "penalties": penalties if is_business else 0.0,
                     "indemnity": indemnity if is_business else 0.0,
@@ -306,6 +314,14 @@ class CreditRecoveryAction(models.Model):
         penalties = currency.round(sum(row["penalties"] for row in rows))
         indemnity = currency.round(sum(row["indemnity"] for row in rows))
         total = currency.round(principal + invoiced + penalties + indemnity)
+        foreign_totals = {}
+        for row in rows:
+            if row["currency"] != currency and not row["is_penalty_invoice"]:
+                in_currency, in_company = foreign_totals.get(row["currency"], (0.0, 0.0))
+                foreign_totals[row["currency"]] = (
+                    in_currency + row["residual_currency"],
+                    in_company + row["residual"],
+                )
         deadline = self.formal_notice_deadline or self._formal_notice_deadline(letter_date)
         rate_text = self._formal_notice_rate_text(invoices, rates)
         return {
@@ -319,6 +335,13 @@ class CreditRecoveryAction(models.Model):
             "is_business": is_business,
             "rows": rows,
             "principal": principal,
+            # The principal due in each foreign currency, with its company-currency equivalent.
+            "foreign_totals": [
+                (foreign, foreign.round(in_currency), currency.round(in_company))
+                for foreign, (in_currency, in_company) in sorted(
+                    foreign_totals.items(), key=lambda total: total[0].name
+                )
+            ],
             "invoiced": invoiced,
             "penalties": penalties,
             "indemnity": indemnity,

@@ -1039,3 +1039,61 @@ class CreditRecoveryBook(models.AbstractModel):
         return SQL(
             "COALESCE(%s, %s)", SQL.identifier(alias, "move_id"), SQL.identifier(line_alias, "move_id")
         )
+
+    # ------------------------------------------------------------------------------------------------
+    # Items in their own currency (issue #15): a debt in a foreign currency is claimed in it.
+    # ------------------------------------------------------------------------------------------------
+    @api.model
+    def _open_items_in_currency(self, company, line_ids, date=None):
+        """The open items among ``line_ids`` of ``company`` at ``date`` (now when None), in both currencies.
+
+        Returns ``{line id: {"residual", "currency", "amount_currency", "residual_currency"}}``: the residual
+        in company currency as ``_open_items_sql`` defines it, the item's currency (``res.currency``), its
+        original amount and its residual in that currency (at a date: its amount less the partial
+        reconciliations made by then, in the item's currency). Items not open are left out.
+        """
+        lines = self.env["account.move.line"].browse(line_ids)
+        if not lines:
+            return {}
+        self._flush()
+        self.env["account.move.line"].flush_model(
+            ["currency_id", "amount_currency", "amount_residual_currency"]
+        )
+        self.env["account.partial.reconcile"].flush_model(
+            ["debit_move_id", "credit_move_id", "debit_amount_currency", "credit_amount_currency", "max_date"]
+        )
+        if date:
+            residual_currency = SQL(
+                """aml.amount_currency
+                   - COALESCE((SELECT SUM(apr.debit_amount_currency) FROM account_partial_reconcile apr
+                                WHERE apr.debit_move_id = aml.id AND apr.max_date <= %(date)s), 0)
+                   + COALESCE((SELECT SUM(apr.credit_amount_currency) FROM account_partial_reconcile apr
+                                WHERE apr.credit_move_id = aml.id AND apr.max_date <= %(date)s), 0)""",
+                date=date,
+            )
+        else:
+            residual_currency = SQL("aml.amount_residual_currency")
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT items.id, items.residual, aml.currency_id, aml.amount_currency, %(residual_currency)s
+                  FROM (%(items)s) items
+                  JOIN account_move_line aml ON aml.id = items.id
+                 WHERE items.id = ANY(%(line_ids)s)
+                """,
+                residual_currency=residual_currency,
+                items=self._open_items_sql(company, date, move_ids=lines.credit_debt_move_id.ids),
+                line_ids=list(lines.ids),
+            )
+        )
+        Currency = self.env["res.currency"]
+        result = {}
+        for line_id, residual, currency_id, amount_currency, residual_in_currency in self.env.cr.fetchall():
+            currency = Currency.browse(currency_id or company.currency_id.id)
+            result[line_id] = {
+                "residual": company.currency_id.round(float(residual)),
+                "currency": currency,
+                "amount_currency": currency.round(float(amount_currency or 0.0)),
+                "residual_currency": currency.round(float(residual_in_currency or 0.0)),
+            }
+        return result

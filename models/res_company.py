@@ -125,19 +125,6 @@ class ResCompany(models.Model):
         companies._credit_legal_texts_add_french()
         return companies
 
-    def write(self, vals):
-        # Credit Managers tune the credit rules of their companies without being system administrators:
-        # only the credit settings are written with elevated rights, for the companies they belong to.
-        if (
-            not self.env.su
-            and vals
-            and set(vals) <= self._credit_manager_settings()
-            and self.env.user.has_group("account_credit_recovery.group_credit_manager")
-            and self <= self.env.user.company_ids
-        ):
-            return super(ResCompany, self.sudo()).write(vals)
-        return super().write(vals)
-
     @api.model
     def _credit_manager_settings(self):
         """The company fields a Credit Manager writes: the stored credit settings, nothing computed."""
@@ -155,6 +142,8 @@ class ResCompany(models.Model):
                 record = company[name]
                 if not record:
                     continue
+                # sudo: a record of another company may be unreadable to the user; only its company is compared.
+                record = record.sudo()
                 owners = record.company_ids if record._name == "account.account" else record.company_id
                 if company not in owners:
                     raise ValidationError(

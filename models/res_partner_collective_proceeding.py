@@ -85,17 +85,14 @@ class ResPartner(models.Model):
         for partner, company, residual in groups:
             claims[partner.commercial_partner_id, company] += residual
         activity_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_claim_declaration")
+        # The activity, with the company's claim, goes to the company's credit trail of the customer, which
+        # only that company's users read (the customer's chatter is shared by every company).
+        Log = self.env["credit.recovery.partner.log"].sudo()
         existing = {
-            (activity.res_id, activity.date_deadline, activity.summary)
-            for activity in self.env["mail.activity"]
-            .sudo()
-            .search(
-                [
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "in", partners.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
+            (log.partner_id.id, activity.date_deadline, activity.summary)
+            for log in Log.search([("partner_id", "in", partners.ids)])
+            for activity in log.activity_ids
+            if activity.activity_type_id == activity_type
         }
         for (partner, company), amount in sorted(
             claims.items(), key=lambda item: (item[0][0].id, item[0][1].id)
@@ -112,7 +109,7 @@ class ResPartner(models.Model):
             ]
             # sudo: the controller of another company than the user's follows that company's declaration.
             controller = partner.sudo().with_company(company).credit_controller_id
-            partner.activity_schedule(
+            Log._credit_log_of(partner, company).activity_schedule(
                 act_type_xmlid="account_credit_recovery.mail_activity_type_credit_claim_declaration",
                 date_deadline=deadline,
                 summary=summary,

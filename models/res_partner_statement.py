@@ -59,6 +59,8 @@ class ResPartner(models.Model):
             .sorted(lambda line: (line.date_maturity or line.date, line.date, line.id))
         )
         lines.fetch(["move_id", "balance", "date", "date_maturity", "name"])
+        # An item in a foreign currency also shows what remains due in it (the book's residual in currency).
+        in_currency = book._open_items_in_currency(company, lines.ids, as_of)
         rows = []
         running = 0.0
         for line in lines:
@@ -84,6 +86,8 @@ class ResPartner(models.Model):
                     "amount": line.balance,
                     "paid": currency.round(line.balance - residual),
                     "residual": residual,
+                    "currency": in_currency.get(line.id, {}).get("currency", currency),
+                    "residual_currency": in_currency.get(line.id, {}).get("residual_currency", residual),
                     "days_overdue": days if residual > 0 and days > 0 else 0,
                     "balance": running,
                 }

@@ -796,16 +796,18 @@ class SaleOrder(models.Model):
                 reasons=reasons,
             )
             order.message_post(body=body)
-            # The customer is shared between companies: its chatter gets neither amounts nor hold reasons.
-            order.partner_id.commercial_partner_id.message_post(
-                body=self.env._(
+            # The customer is shared between companies: the approval goes to the credit trail of the order's
+            # company, which only its users read, never to the customer's chatter.
+            order.partner_id.commercial_partner_id.with_company(
+                order.company_id
+            )._credit_trail()._credit_log_post(
+                self.env._(
                     "Credit hold of %(order)s (%(company)s) approved by %(user)s. Reason: %(reason)s",
                     order=order.name,
                     company=order.company_id.name,
                     user=self.env.user.name,
                     reason=reason,
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
             summary = order._credit_approval_summary()
             order.activity_ids.filtered(

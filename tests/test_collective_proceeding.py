@@ -3,6 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import CreditRecoveryCommon
@@ -20,10 +21,12 @@ class TestCollectiveProceeding(CreditRecoveryCommon):
         cls.activity_type = cls.env.ref("account_credit_recovery.mail_activity_type_credit_claim_declaration")
 
     def _declarations(self, partner):
+        """The declaration activities, on the credit trails of the customer (one per company)."""
+        trails = self.env["credit.recovery.partner.log"].search([("partner_id", "=", partner.id)])
         return self.env["mail.activity"].search(
             [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "=", partner.id),
+                ("res_model", "=", "credit.recovery.partner.log"),
+                ("res_id", "in", trails.ids),
                 ("activity_type_id", "=", self.activity_type.id),
             ]
         )
@@ -118,3 +121,22 @@ class TestCollectiveProceeding(CreditRecoveryCommon):
         by_user = {activity.user_id: activity for activity in declarations}
         self.assertIn("Filiale Lyon SAS", by_user[other_controller].summary)
         self.assertIn(self.company.name, by_user[self.credit_controller].summary)
+        # Each company's claim is read by its own users only, never on the customer they share.
+        self.assertIn("700.00", str(by_user[other_controller].note))
+        self.assertIn("1,200.00", str(by_user[self.credit_controller].note))
+        customer = self.customer.with_user(other_controller)
+        self.assertFalse(customer.activity_ids)
+        self.assertNotIn(self.company.name, " ".join(customer.message_ids.mapped("body")))
+        trails = (
+            self.env["mail.activity"]
+            .with_user(other_controller)
+            .search(
+                [
+                    ("res_model", "=", "credit.recovery.partner.log"),
+                    ("activity_type_id", "=", self.activity_type.id),
+                ]
+            )
+        )
+        self.assertEqual(trails, by_user[other_controller])
+        with self.assertRaises(AccessError):
+            by_user[self.credit_controller].with_user(other_controller).read(["note"])

@@ -275,7 +275,13 @@ class TestDunningRun(CreditRecoveryCommon):
     def test_salesperson_informed_at_first_overdue_level(self):
         self._invoice(self.customer, 1000.0, "2026-03-01", due_date=DUE)
         self._run(3)
-        tasks = self.customer.activity_ids.filtered(lambda activity: activity.user_id == self.salesman)
+        # On the company's credit trail of the customer: the amount overdue is the company's.
+        tasks = self.customer._credit_trail().activity_ids.filtered(
+            lambda activity: activity.user_id == self.salesman
+        )
+        self.assertFalse(
+            self.customer.activity_ids.filtered(lambda activity: activity.user_id == self.salesman)
+        )
         self.assertEqual(len(tasks), 1)
         self.assertIn("Boulangerie Martin", tasks.summary)
 

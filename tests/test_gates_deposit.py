@@ -178,8 +178,10 @@ class TestGatesDeposit(CreditRecoveryCommon):
         self.assertEqual(order.credit_hold_approved_currency_id, self.currency)
         self.assertAlmostEqual(order.credit_hold_approved_company_amount, 1200.0)
         self.assertFalse(order.credit_hold_message)
-        # The customer is shared between companies: its chatter tells who approved, not the figures.
-        note = self.customer.message_ids[0].body
+        # The customer is shared between companies: the company's credit trail tells who approved, without
+        # the figures; the customer's chatter tells nothing.
+        note = self.customer._credit_trail().message_ids[0].body
+        self.assertNotIn("Parent company guarantee.", " ".join(self.customer.message_ids.mapped("body")))
         self.assertIn("Parent company guarantee.", note)
         self.assertNotIn("€", note)
         self.assertNotIn("credit limit", note)

@@ -73,6 +73,8 @@ class TestGatesSettings(CreditRecoveryCommon):
     def test_official_rates(self):
         rate = self.env["credit.recovery.rate"].search([("kind", "=", "ecb_mro")], limit=1)
         before = rate.rate
+        # Rates are shared by every company: a Credit Manager of every company may edit them.
+        self.credit_manager.company_ids = self.env["res.company"].search([])
         with self.assertRaises(ValidationError):
             rate.with_user(self.credit_manager).rate = 215.0
         with self.assertRaises(AccessError):

@@ -116,6 +116,8 @@ class TestMissingRate(LawEdgesCommon):
             self.assertTrue(reminders)
             with self.assertRaises(AccessError):
                 self.env["credit.recovery.rate.semester.wizard"].with_user(self.credit_controller).create({})
+            # Rates are shared by every company: a Credit Manager of every company records them.
+            self.credit_manager.company_ids = self.env["res.company"].search([])
             wizard = (
                 self.env["credit.recovery.rate.semester.wizard"]
                 .with_user(self.credit_manager)

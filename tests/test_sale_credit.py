@@ -288,7 +288,10 @@ class TestSaleCredit(CreditRecoveryCommon):
         self.assertEqual(order.credit_hold_approved_by_id, self.credit_manager)
         self.assertFalse(order.credit_hold_message)
         self.assertIn("Parent company guarantee signed.", order.message_ids[0].body)
-        self.assertIn("Parent company guarantee signed.", self.customer.message_ids[0].body)
+        self.assertIn("Parent company guarantee signed.", self.customer._credit_trail().message_ids[0].body)
+        self.assertNotIn(
+            "Parent company guarantee signed.", " ".join(self.customer.message_ids.mapped("body"))
+        )
         # The approval covers this order as approved, not a larger one.
         order.order_line[0].with_user(self.salesman).price_unit = 1100.0
         self._confirm_refused(order)

@@ -16,13 +16,10 @@ class CreditRecoveryExcludeWizard(models.TransientModel):
         lines = self.move_ids.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
         if not lines:
             raise UserError(self.env._("These entries have no customer receivable to exclude."))
-        lines.write({"credit_recovery_excluded": True, "credit_recovery_exclusion_reason": self.reason})
-        for move in self.move_ids:
-            move.message_post(
-                body=self.env._(
-                    "Excluded from dunning by %(user)s: %(reason)s",
-                    user=self.env.user.name,
-                    reason=self.reason,
-                )
+        # One message per invoice, with the old and new values (account_move_line_audit.py).
+        lines.with_context(
+            credit_trail_body=self.env._(
+                "Excluded from dunning by %(user)s: %(reason)s", user=self.env.user.name, reason=self.reason
             )
+        ).write({"credit_recovery_excluded": True, "credit_recovery_exclusion_reason": self.reason})
         return {"type": "ir.actions.act_window_close"}
