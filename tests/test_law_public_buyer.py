@@ -2,7 +2,7 @@
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -30,7 +30,7 @@ class TestPublicBuyer(LawEdgesCommon):
         )
 
     def _late(self, invoice, day):
-        detail = invoice._credit_claimable_details(day)[invoice]
+        detail = invoice._credit_claimable_details(fields.Date.to_date(day))[invoice]
         return round(sum(item["amount"] for item in detail["penalties"]), 2), detail["indemnity"], detail
 
     def test_payment_periods(self):
