@@ -84,3 +84,16 @@ from . import res_partner_audit  # after every res.partner file: its notes repla
 from . import account_move_line_audit
 from . import res_company_settings_gate
 from . import credit_recovery_rate_gate
+from . import credit_recovery_court
+from . import res_partner_trade_status
+from . import credit_recovery_case_court
+from . import credit_recovery_case_request_report
+from . import res_partner_public_buyer
+from . import account_move_public_buyer
+from . import credit_recovery_action_public_buyer
+from . import res_partner_document_lang
+from . import credit_recovery_doubtful_line_vat
+from . import res_company_retention
+from . import res_config_settings_retention
+from . import account_move_retention
+from . import res_partner_retention

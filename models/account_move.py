@@ -473,6 +473,9 @@ class AccountMove(models.Model):
         is_business = self.partner_id.commercial_partner_id.credit_customer_type != "b2c"
         digits = self.currency_id.decimal_places
         kind, fixed_rate = self._credit_penalty_terms()
+        if kind == "public_moratory":
+            # A public buyer: the rate of the semester the delay started in, for the whole delay (R2192-31).
+            fixed_rate = rate_model._public_moratory_rate(tables, due)
         if is_business:
             start = max(due, billed_until.get(line, due))
             pieces = interest.base_pieces(line.amount_currency, line_payments, start, accrue_to)

@@ -276,7 +276,7 @@ class CreditRecoveryAction(models.Model):
             template = level.mail_template_id or self.env.ref(
                 "account_credit_recovery.mail_template_credit_recovery_reminder"
             )
-            for lang, lang_actions in actions.grouped(lambda action: action.partner_id.lang).items():
+            for lang, lang_actions in actions.grouped(lambda action: action._letter_lang()).items():
                 template.with_context(lang=lang).send_mail_batch(lang_actions.ids, force_send=False)
         self.write({"state": "done"})
 
@@ -620,9 +620,7 @@ class CreditRecoveryAction(models.Model):
         contact's preference; the contact's language otherwise.
         """
         self.ensure_one()
-        if self.partner_id.commercial_partner_id.country_id.code == "FR":
-            return "fr_FR"
-        return (self.contact_id or self.partner_id).lang
+        return self.partner_id._credit_document_lang(self.contact_id)
 
     def _missing_rate_text(self, accrued_until):
         """The sentence of a letter whose penalties stop at ``accrued_until`` for want of an official rate."""

@@ -767,11 +767,17 @@ class CreditRecoveryCase(models.Model):
         }
         return summaries[kind]
 
+    @api.model
+    def _deadline_activity_xmlids(self):
+        """``{deadline kind: activity type xml id}``: extended where a procedure has other deadlines."""
+        return dict(DEADLINE_ACTIVITY_TYPES)
+
     def _sync_deadline_activities(self):
         """One activity per deadline of each case: created when set, moved when changed, removed when gone."""
         if not self:
             return
-        types = {kind: self.env.ref(xmlid) for kind, xmlid in DEADLINE_ACTIVITY_TYPES.items()}
+        xmlids = self._deadline_activity_xmlids()
+        types = {kind: self.env.ref(xmlid) for kind, xmlid in xmlids.items()}
         activities = self.env["mail.activity"].search(
             [
                 ("res_model", "=", self._name),
@@ -794,7 +800,7 @@ class CreditRecoveryCase(models.Model):
                         current[0].write({"date_deadline": deadline, "summary": case._deadline_summary(kind)})
                     continue
                 case.activity_schedule(
-                    act_type_xmlid=DEADLINE_ACTIVITY_TYPES[kind],
+                    act_type_xmlid=xmlids[kind],
                     date_deadline=deadline,
                     summary=case._deadline_summary(kind),
                     user_id=(case.user_id or self.env.user).id,

@@ -323,8 +323,8 @@ class CreditRecoveryDispute(models.Model):
         )
         for dispute in self:
             contact = dispute.partner_id._credit_recovery_contact("invoice_approver")
-            # The customer is told in its own language.
-            dispute = dispute.with_context(lang=contact.lang or dispute.partner_id.lang)
+            # The customer is told in French when established in France (loi Toubon), else in its language.
+            dispute = dispute.with_context(lang=dispute.partner_id._credit_document_lang(contact))
             dispute.move_id.message_post(
                 body=dispute.env._(
                     "Dear customer, we examined your dispute about the invoice %(invoice)s (reason: %(reason)s, "

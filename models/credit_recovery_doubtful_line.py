@@ -384,7 +384,8 @@ class CreditRecoveryDoubtfulLine(models.Model):
         self.write({"provision_amount": 0.0})
 
     def _credit_write_off(self, date, journal=None):
-        """Book the definitive loss: 654 for the amount excluding taxes, 44571 for the VAT, against 416 (or 411)."""
+        """Book the definitive loss: 654 for the amount excluding taxes, the VAT (44571, or 44574 for a tax due
+        on receipt), against 416 (or 411)."""
         self._credit_check_manager()
         self.move_id.company_id._credit_check_french_chart()
         self._credit_check_open()
@@ -404,11 +405,13 @@ class CreditRecoveryDoubtfulLine(models.Model):
                 raise UserError(
                     self.env._("%(invoice)s has nothing left to write off.", invoice=invoice.name)
                 )
-            vat = record._credit_vat_at_risk(at_risk)
+            # The VAT of the unpaid amount, per tax: recovered on 44571, or cancelled on the pending account of
+            # a tax due on receipt (CGI 269-2-c, 272-1); refused without the evidence the law asks for.
+            vat_lines = record._credit_writeoff_vat_lines(at_risk, env)
+            vat = sum(vals["balance"] for vals in vat_lines)
             fiscal_year_start = company.compute_fiscalyear_dates(date)["date_from"]
             loss_prefixes = ("6544", "654") if invoice.date < fiscal_year_start else ("6541", "654")
             loss_account = company._credit_doubtful_account("credit_loss_account_id", loss_prefixes)
-            vat_account = company._credit_doubtful_account("credit_loss_vat_account_id")
             partner = invoice.commercial_partner_id
             label = env._("Irrecoverable receivable written off - %(invoice)s", invoice=invoice.name)
             line_vals = [
@@ -417,19 +420,9 @@ class CreditRecoveryDoubtfulLine(models.Model):
                     "account_id": loss_account.id,
                     "partner_id": partner.id,
                     "balance": at_risk - vat,
-                }
+                },
+                *vat_lines,
             ]
-            if not record.currency_id.is_zero(vat):
-                line_vals.append(
-                    {
-                        "name": env._(
-                            "VAT recovered on irrecoverable receivable - %(invoice)s", invoice=invoice.name
-                        ),
-                        "account_id": vat_account.id,
-                        "partner_id": partner.id,
-                        "balance": vat,
-                    }
-                )
             for item in open_items:
                 line_vals.append(
                     {
@@ -448,7 +441,10 @@ class CreditRecoveryDoubtfulLine(models.Model):
                 counterpart = move.line_ids.filtered(
                     lambda line, item=item: line.account_id == item.account_id and line.balance < 0
                 )
-                (item | counterpart).with_context(credit_doubtful_internal=True).reconcile()
+                # Not a receipt: no cash basis entry, the pending VAT is reversed by the write-off itself.
+                (item | counterpart).with_context(
+                    credit_doubtful_internal=True, no_cash_basis=True
+                ).reconcile()
             record._credit_reverse_provision(date, journal)
             record.write({"state": "written_off", "writeoff_move_id": move.id, "writeoff_date": date})
             invoice.message_post(

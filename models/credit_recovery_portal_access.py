@@ -425,6 +425,6 @@ class CreditRecoveryPortalAccess(models.Model):
         if not self.partner_id.email:
             return
         template = self.env.ref("account_credit_recovery.mail_template_credit_portal_acknowledgement")
-        template.with_context(lang=self.partner_id.lang, credit_portal_message=message).send_mail(
-            self.id, force_send=False, email_layout_xmlid="mail.mail_notification_light"
-        )
+        template.with_context(
+            lang=self.partner_id._credit_document_lang(), credit_portal_message=message
+        ).send_mail(self.id, force_send=False, email_layout_xmlid="mail.mail_notification_light")

@@ -11,6 +11,9 @@ RATE_KINDS = [
     ("legal_other", "Legal interest rate (other cases)"),
 ]
 INTEREST_KINDS = ("b2b_default", "legal_private", "legal_other")
+# Public buyers owe moratory interest at the ECB rate in force on the first day of the semester the interest
+# started to run in, + 8 points, for the whole delay (Code de la commande publique R2192-31).
+PUBLIC_MORATORY_POINTS = 8.0
 # Penalty kinds read from the legal interest rate (other cases) of each semester (C. com. L441-10 II):
 # ``contractual`` is the agreed rate, never below 3 times that rate; ``legal_triple`` is 3 times it.
 FLOORED_KINDS = ("contractual", "legal_triple")
@@ -99,6 +102,8 @@ class CreditRecoveryRate(models.Model):
         """The kind of rate records an interest ``kind`` reads."""
         if kind in FLOORED_KINDS:
             return "legal_other"
+        if kind == "public_moratory":
+            return "ecb_mro"
         if kind not in INTEREST_KINDS:
             raise UserError(self.env._("Unknown kind of interest: %(kind)s.", kind=kind))
         return "ecb_mro" if kind == "b2b_default" else kind
@@ -162,6 +167,9 @@ class CreditRecoveryRate(models.Model):
         table_kind = self._table_kind(kind)
         changes = tables.get(table_kind, [])
         result = []
+        if kind == "public_moratory":
+            rate = self._public_moratory_rate(tables, date_from)
+            return [(segment, rate + extra_points) for segment in interest.split_period(date_from, date_to)]
         if kind == "b2b_default":
             # The ECB rate in force on the first day of the semester applies to the whole semester.
             for segment in interest.split_period(date_from, date_to):
@@ -188,6 +196,9 @@ class CreditRecoveryRate(models.Model):
         day of the last semester that has one (``None`` when none has), and ``reason`` is the translated
         message naming the semester of ``date_to`` when its rate is missing (``False`` when nothing is missing).
         """
+        if kind == "public_moratory":
+            # One rate for the whole delay, read when the delay starts (R2192-31): no later rate is needed.
+            return date_to, False
         start = interest.semester_start(date_to)
         reason = False
         # Walk back semester by semester (at most 20 years) to the last one whose rate is recorded.
@@ -200,6 +211,15 @@ class CreditRecoveryRate(models.Model):
                 continue
             return (interest.semester_end(start) if reason else date_to), reason
         return None, reason
+
+    @api.model
+    def _public_moratory_rate(self, tables, due):
+        """The moratory interest rate of a public buyer late since the day after ``due`` (R2192-31)."""
+        start = interest.semester_start(due + timedelta(days=1))
+        changes = tables.get("ecb_mro", [])
+        if not interest.known_on(changes, start):
+            raise self._missing_rate_error("b2b_default", start)
+        return interest.rate_on(changes, start) + PUBLIC_MORATORY_POINTS
 
     @api.model
     def _rate_in_force(self, kind, day):

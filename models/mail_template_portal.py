@@ -17,7 +17,7 @@ class MailTemplate(models.Model):
             link = action._credit_portal_link()
             if not link or action.id not in results:
                 continue
-            lang = (action.contact_id or action.partner_id).lang
+            lang = action._letter_lang()
             block = (
                 self.env["ir.qweb"]
                 .with_context(lang=lang)

@@ -1,3 +1,5 @@
+import base64
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
@@ -27,6 +29,15 @@ class TestDoubtfulReceivable(CreditRecoveryCommon):
     # ------------------------------------------------------------------
 
     def _run_wizard(self, user, invoices, operation, date="2026-03-15", **values):
+        if operation == "writeoff":
+            # Recovering the VAT of a definitive loss needs the evidence of irrecoverability (CGI 272-1).
+            values = {
+                "irrecoverability_evidence": "certificate",
+                "irrecoverability_date": date,
+                "irrecoverability_file": base64.b64encode(b"%PDF-1.4 certificat d'irrecouvrabilite"),
+                "irrecoverability_filename": "Certificat d'irrécouvrabilité.pdf",
+                **values,
+            }
         action = (
             self.env["credit.recovery.doubtful.wizard"].with_user(user)._credit_action(invoices, operation)
         )

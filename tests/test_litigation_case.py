@@ -104,21 +104,24 @@ class TestLitigationCase(CreditRecoveryCommon):
     def test_court_trader_vs_consumer(self):
         self.assertEqual(self.company.partner_id.credit_customer_type, "b2b")
         trader_case = self._case()
-        self.assertEqual(trader_case.court_kind, "commerce")
+        # Lyon: the tribunal des activités économiques replaced the tribunal de commerce in 2025 (issue #14).
+        self.assertEqual(trader_case.court_jurisdiction, "commercial")
+        self.assertEqual(trader_case.court_kind, "tae")
         self.assertEqual(trader_case.court_city, "Lyon")
-        self.assertEqual(trader_case.court_name, "Tribunal de commerce de Lyon")
+        self.assertEqual(trader_case.court_name, "Tribunal des activités économiques de Lyon")
+        self.consumer.zip = "44000"
         consumer_case = self._case(self.consumer, self.consumer_invoice)
         self.assertEqual(consumer_case.court_kind, "judiciaire")
         self.assertEqual(consumer_case.court_name, "Tribunal judiciaire de Nantes")
         # Consumers owe neither penalties nor the indemnity.
         self.assertEqual(consumer_case.amount_penalties, 0.0)
         self.assertEqual(consumer_case.amount_indemnity, 0.0)
-        # French elision of the town's name.
-        self.customer.city = "Angers"
+        # The shipped court of the debtor's town, with the French elision of its name.
+        self.customer.write({"zip": "49100", "city": "Angers"})
         self.assertEqual(trader_case.court_name, "Tribunal de commerce d'Angers")
-        self.customer.city = "Le Havre"
-        self.assertEqual(trader_case.court_name, "Tribunal de commerce du Havre")
-        self.customer.city = "Lyon"
+        self.customer.write({"zip": "76600", "city": "Le Havre"})
+        self.assertEqual(trader_case.court_name, "Tribunal des activités économiques du Havre")
+        self.customer.write({"zip": "69002", "city": "Lyon"})
         # A business customer becomes a consumer: the court follows.
         self.customer.credit_customer_type = "b2c"
         self.assertEqual(trader_case.court_kind, "judiciaire")
@@ -188,17 +191,32 @@ class TestLitigationCase(CreditRecoveryCommon):
 
     @freeze_time("2026-03-06")
     def test_request_rendering(self):
+        # The debtor prefers English: the request to a French court is in French all the same
+        # (ordonnance de Villers-Cotterêts, art. 111; issue #14).
         self.customer.lang = "en_US"
         case = self._evidence_fixture()
-        case.write({"filing_date": "2026-03-06", "claim_basis": "General terms of sale of 1 January 2026."})
+        case.write(
+            {"filing_date": "2026-03-06", "claim_basis": "Conditions générales de vente du 1er janvier 2026."}
+        )
         report = self.env.ref("account_credit_recovery.action_report_credit_recovery_case")
+        # Not before a Credit Manager has confirmed the court proposed from the debtor's address.
+        with self.assertRaises(UserError):
+            self.env["ir.actions.report"]._render_qweb_html(report.report_name, case.ids)
+        case.with_user(self.credit_manager).action_confirm_court()
         content, _type = self.env["ir.actions.report"]._render_qweb_html(report.report_name, case.ids)
         tree = html.fromstring(content)
-        text = " ".join(tree.text_content().split())
-        self.assertIn("To the President of the Tribunal de commerce de Lyon", text)
+
+        def squash(node):
+            return " ".join(node.text_content().replace("\u202f", " ").replace("\xa0", " ").split())
+
+        text = squash(tree)
+        self.assertEqual(
+            squash(tree.xpath("//*[@name='court']")[0]),
+            "Monsieur le Président du tribunal des activités économiques de Lyon",
+        )
         self.assertIn("Cerfa 12946", text)
-        creditor = " ".join(tree.xpath("//table[@name='creditor']")[0].text_content().split())
-        debtor = " ".join(tree.xpath("//table[@name='debtor']")[0].text_content().split())
+        creditor = squash(tree.xpath("//table[@name='creditor']")[0])
+        debtor = squash(tree.xpath("//table[@name='debtor']")[0])
         self.assertIn(self.company.name, creditor)
         self.assertIn("552100554", creditor)
         self.assertIn("Hélène Créancier", creditor)
@@ -206,32 +224,26 @@ class TestLitigationCase(CreditRecoveryCommon):
         self.assertIn("732829320", debtor)
         self.assertIn("Jean Martin, Gérant", debtor)
         self.assertIn("Lyon", debtor)
-        amount_lines = [
-            " ".join(row.text_content().split()) for row in tree.xpath("//tr[@name='amount_line']")
-        ]
+        amount_lines = [squash(row) for row in tree.xpath("//tr[@name='amount_line']")]
         self.assertEqual(len(amount_lines), 3)
-        self.assertIn("Principal", amount_lines[0])
-        self.assertIn("1,200.00", amount_lines[0])
-        self.assertIn("Late-payment penalties", amount_lines[1])
+        self.assertIn("Principal (factures impayées, TTC)", amount_lines[0])
+        self.assertIn("1 200,00", amount_lines[0])
+        # 1,200.00 x 12.15 % (ECB 2.15 % + 10 points, 2026-S1) x 30 days / 365 = 11.98
+        self.assertEqual(case.amount_penalties, 11.98)
+        self.assertIn("Pénalités de retard", amount_lines[1])
         self.assertIn("L441-10", amount_lines[1])
-        self.assertIn(f"{case.amount_penalties:,.2f}", amount_lines[1])
-        self.assertIn("40.00", amount_lines[2])
+        self.assertIn("11,98", amount_lines[1])
+        self.assertIn("40,00", amount_lines[2])
         self.assertIn("D441-5", amount_lines[2])
-        self.assertIn(
-            f"{case.amount_total:,.2f}", " ".join(tree.xpath("//*[@name='total']")[0].text_content().split())
-        )
-        self.assertIn("General terms of sale of 1 January 2026.", text)
-        evidence = [" ".join(row.text_content().split()) for row in tree.xpath("//tr[@name='evidence_item']")]
+        # 1,200.00 + 11.98 + 40.00 = 1,251.98
+        self.assertIn("1 251,98", squash(tree.xpath("//*[@name='total']")[0]))
+        self.assertIn("Conditions générales de vente du 1er janvier 2026.", text)
+        evidence = [squash(row) for row in tree.xpath("//tr[@name='evidence_item']")]
         self.assertEqual(len(evidence), 6)
-        self.assertTrue(evidence[0].startswith("Exhibit No. 1"))
+        self.assertTrue(evidence[0].startswith("Pièce n° 1"))
         self.assertIn("Mise en demeure LRAR.pdf", evidence[4])
-        self.assertIn("Done at Paris, on March 6, 2026", text)
-        # The request is in the customer's language.
-        self.customer.lang = "fr_FR"
-        content, _type = self.env["ir.actions.report"]._render_qweb_html(report.report_name, case.ids)
-        french = " ".join(html.fromstring(content).text_content().split())
-        self.assertIn("200,00", french)
-        self.assertIn("6 mars 2026", french)
+        self.assertIn("Fait à Paris, le 6 mars 2026", text)
+        self.assertNotIn("To the President", text)
 
     def test_opposition_deadline_and_activities(self):
         with freeze_time("2026-03-06"):

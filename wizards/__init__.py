@@ -12,3 +12,4 @@ from . import credit_recovery_certainty_override_wizard
 from . import credit_recovery_einvoice_import_wizard
 from . import credit_recovery_rate_semester_wizard
 from . import credit_recovery_dry_run
+from . import credit_recovery_doubtful_wizard_vat

@@ -144,7 +144,8 @@ class CreditRecoveryCallWizard(models.TransientModel):
                 subtype_xmlid="mail.mt_note",
             )
             return False
-        lang = contact.lang or customer.lang
+        # French to a customer established in France (loi Toubon), the contact's language otherwise.
+        lang = customer._credit_document_lang(contact)
 
         currency = self.currency_id.with_context(lang=lang)
         values = {

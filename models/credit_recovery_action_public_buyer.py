@@ -1,0 +1,47 @@
+from odoo import models
+from odoo.tools.misc import format_date
+
+
+class CreditRecoveryAction(models.Model):
+    """Letters to a public buyer state the rule of the Code de la commande publique, not L441-10."""
+
+    _inherit = "credit.recovery.action"
+
+    def _credit_is_public_buyer(self):
+        self.ensure_one()
+        return bool(self.partner_id.commercial_partner_id.credit_public_buyer_kind)
+
+    def _formal_notice_rate_text(self, invoices, semesters):
+        move = invoices[:1]
+        if not semesters or move._credit_penalty_terms()[0] != "public_moratory":
+            return super()._formal_notice_rate_text(invoices, semesters)
+        rates = ", ".join(
+            dict.fromkeys(move._credit_format_rate(rate) for _semester, rate in sorted(semesters))
+        )
+        return self.env._(
+            "the ECB rate in force on the first day of the semester the delay started in + 8 points, that is "
+            "%(rates)s",
+            rates=rates,
+        )
+
+    def _formal_notice_values(self, strict=True):
+        values = super()._formal_notice_values(strict=strict)
+        if not self._credit_is_public_buyer():
+            return values
+        invoices = self.line_ids.move_id
+        company = self.company_id
+        semesters = []
+        for detail in invoices._credit_claimable_details(values["letter_date"]).values():
+            for item in detail.get("penalties", []):
+                semesters += [semester for semester in item.get("semesters", []) if semester not in semesters]
+        values["texts"]["penalties"] = self.env._(
+            "Under articles L2192-13 and R2192-31 of the Code de la commande publique, moratory interest has been "
+            "due by right, without any claim, since the day after the end of each payment period, at the annual "
+            "rate of %(rates)s, on the amounts including VAT, on a 365-day basis; it is computed above up to "
+            "%(date)s and keeps running until payment in full. A fixed indemnity for recovery costs of "
+            "%(indemnity)s is also due by right for each invoice paid late (article D2192-35 of the same code).",
+            rates=self._formal_notice_rate_text(invoices, semesters) or self.env._("the legal rate"),
+            date=format_date(self.env, values["accrued_until"]),
+            indemnity=self.currency_id.format(company.credit_recovery_indemnity_amount),
+        )
+        return values
