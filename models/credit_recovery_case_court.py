@@ -39,7 +39,6 @@ class CreditRecoveryCase(models.Model):
     )
     court_id = fields.Many2one(
         "credit.recovery.court",
-        string="Court",
         compute="_compute_court_id",
         store=True,
         readonly=False,
@@ -50,7 +49,6 @@ class CreditRecoveryCase(models.Model):
     )
     court_kinds_allowed = fields.Json(compute="_compute_court_kinds_allowed")
     court_confirmed = fields.Boolean(
-        string="Court Confirmed",
         compute="_compute_court_confirmed",
         store=True,
         readonly=False,
@@ -68,7 +66,6 @@ class CreditRecoveryCase(models.Model):
         "(CPC 1406; COJ L213-4-1 to L213-4-8).",
     )
     court_kind = fields.Selection(
-        string="Court Kind",
         selection_add=[
             ("tae", "Tribunal des activités économiques"),
             ("judiciaire",),

@@ -29,7 +29,7 @@ class CreditRecoveryDsoReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    salesperson_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    salesperson_id = fields.Many2one("res.users", readonly=True)
     controller_id = fields.Many2one("res.users", string="Credit Controller", readonly=True)
     receivable = fields.Monetary(currency_field="currency_id", readonly=True)
     overdue = fields.Monetary(currency_field="currency_id", readonly=True)

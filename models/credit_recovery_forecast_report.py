@@ -35,7 +35,7 @@ class CreditRecoveryForecastReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    salesperson_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    salesperson_id = fields.Many2one("res.users", readonly=True)
     controller_id = fields.Many2one("res.users", string="Credit Controller", readonly=True)
     source = fields.Selection(SOURCE_SELECTION, readonly=True)
     expected_date = fields.Date(string="Expected On", readonly=True)

@@ -24,7 +24,6 @@ class CreditRecoveryPlan(models.Model):
 
     late_amounts = fields.Selection(
         [("kept", "Kept by the Creditor"), ("waived", "Waived if the Plan Is Kept")],
-        string="Late Amounts",
         required=True,
         default="kept",
         tracking=True,
