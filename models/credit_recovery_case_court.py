@@ -65,7 +65,8 @@ class CreditRecoveryCase(models.Model):
         "de la protection for the matters the law gives him, such as consumer credit or residential leases "
         "(CPC 1406; COJ L213-4-1 to L213-4-8).",
     )
-    court_kind = fields.Selection(
+    court_kind = fields.Selection(  # pylint: disable=attribute-string-redundant
+        string="Court Kind",  # the base field's label is "Court", as the court's
         selection_add=[
             ("tae", "Tribunal des activités économiques"),
             ("judiciaire",),
