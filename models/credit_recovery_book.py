@@ -140,6 +140,10 @@ class CreditRecoveryBook(models.AbstractModel):
         items dated after it are left out.
         """
         lines = self._receivable_lines_sql(company, date=date, partner_ids=partner_ids, move_ids=move_ids)
+        # At a date the residual is computed once per receivable item: OFFSET 0 keeps PostgreSQL from
+        # copying its subqueries into every reference (each aging column) and from evaluating them on the
+        # company's other journal items before the receivable filter.
+        fence = SQL("OFFSET 0") if date else SQL("")
         if date:
             residual = SQL(
                 """lines.balance
@@ -160,9 +164,11 @@ class CreditRecoveryBook(models.AbstractModel):
                        %(day)s::date - lines.due AS days, lines.balance, %(residual)s AS residual
                   FROM (%(lines)s) lines
                  WHERE %(condition)s
+                %(fence)s
             ) open_items
              WHERE open_items.residual != 0
             """,
+            fence=fence,
             day=date or self._today(),
             residual=residual,
             lines=lines,
