@@ -140,21 +140,29 @@ class CreditRecoveryBook(models.AbstractModel):
         items dated after it are left out.
         """
         lines = self._receivable_lines_sql(company, date=date, partner_ids=partner_ids, move_ids=move_ids)
-        # At a date the residual is computed once per receivable item: OFFSET 0 keeps PostgreSQL from
-        # copying its subqueries into every reference (each aging column) and from evaluating them on the
-        # company's other journal items before the receivable filter.
-        fence = SQL("OFFSET 0") if date else SQL("")
         if date:
-            residual = SQL(
-                """lines.balance
-                   - COALESCE((SELECT SUM(apr.amount) FROM account_partial_reconcile apr
-                                WHERE apr.debit_move_id = lines.id AND apr.max_date <= %(date)s), 0)
-                   + COALESCE((SELECT SUM(apr.amount) FROM account_partial_reconcile apr
-                                WHERE apr.credit_move_id = lines.id AND apr.max_date <= %(date)s), 0)""",
+            # The partial reconciliations made by then, summed once per item and joined (not a subquery per
+            # item and per reference to the residual: PostgreSQL would evaluate them on every journal item
+            # of the company, for each aging column, and the cost estimate would start its slow JIT).
+            partials = SQL(
+                """
+                LEFT JOIN (SELECT apr.debit_move_id AS line_id, SUM(apr.amount) AS amount
+                             FROM account_partial_reconcile apr
+                            WHERE apr.max_date <= %(date)s
+                         GROUP BY apr.debit_move_id) debit_partials ON debit_partials.line_id = lines.id
+                LEFT JOIN (SELECT apr.credit_move_id AS line_id, SUM(apr.amount) AS amount
+                             FROM account_partial_reconcile apr
+                            WHERE apr.max_date <= %(date)s
+                         GROUP BY apr.credit_move_id) credit_partials ON credit_partials.line_id = lines.id
+                """,
                 date=date,
+            )
+            residual = SQL(
+                "lines.balance - COALESCE(debit_partials.amount, 0) + COALESCE(credit_partials.amount, 0)"
             )
             condition = SQL("TRUE")
         else:
+            partials = SQL("")
             residual = SQL("lines.residual")
             condition = SQL("NOT lines.reconciled")
         return SQL(
@@ -163,15 +171,15 @@ class CreditRecoveryBook(models.AbstractModel):
                 SELECT lines.id, lines.move_id, lines.partner_id, lines.date, lines.due,
                        %(day)s::date - lines.due AS days, lines.balance, %(residual)s AS residual
                   FROM (%(lines)s) lines
+                  %(partials)s
                  WHERE %(condition)s
-                %(fence)s
             ) open_items
              WHERE open_items.residual != 0
             """,
-            fence=fence,
             day=date or self._today(),
             residual=residual,
             lines=lines,
+            partials=partials,
             condition=condition,
         )
 
