@@ -193,16 +193,17 @@ class TestDunningRunQueue(CreditRecoveryCommon):
             for job in jobs:
                 Job.load(self.env, job.uuid).perform()
             self.assertFalse(self._day_actions())  # a job of a company back to the inline run does nothing
-            # The first batch inline: 8 customers left, and its e-mails to send.
-            remaining = self.Run._cron_run(batch_size=4)
+            # The first batch inline (a call with no time left applies one batch): 8 customers left, and its
+            # e-mails to send.
+            remaining = self.Run._cron_run(batch_size=4, time_budget=0)
             self.assertEqual(remaining, 8 + self.Action.search_count([("send_queued", "=", True)]))
         self.assertEqual(len(self._day_actions()), 4)
 
     def test_off_by_default_the_cron_runs_inline(self):
         self.assertFalse(self.company.credit_use_job_queue)
         with freeze_time(RUN_DAY), trap_jobs() as trap:
-            remaining = self.Run._cron_run(batch_size=4)
-            # 8 customers left, and the e-mails of the first 4 to send.
+            remaining = self.Run._cron_run(batch_size=4, time_budget=0)
+            # one batch per call without time left: 8 customers left, and the e-mails of the first 4 to send.
             self.assertEqual(remaining, 8 + self.Action.search_count([("send_queued", "=", True)]))
             trap.assert_jobs_count(0)
         self.assertEqual(len(self._day_actions()), 4)

@@ -398,10 +398,14 @@ class TestOpeningJudgment(LawEdgesCommon):
         declaration = self.env.ref("account_credit_recovery.mail_activity_type_credit_claim_declaration")
 
         def deadlines():
+            # on the customer's credit trail of this company: only its users read the claim
+            trails = self.env["credit.recovery.partner.log"].search(
+                [("partner_id", "=", self.customer.id), ("company_id", "=", self.company.id)]
+            )
             return Activity.search(
                 [
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "=", self.customer.id),
+                    ("res_model", "=", "credit.recovery.partner.log"),
+                    ("res_id", "in", trails.ids),
                     ("activity_type_id", "=", declaration.id),
                 ]
             ).mapped("date_deadline")

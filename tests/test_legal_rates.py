@@ -17,6 +17,8 @@ class TestLegalRates(CreditRecoveryCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.Rate = cls.env["credit.recovery.rate"]
+        # Official rates are shared by every company: the Credit Manager who edits them belongs to every one.
+        cls.credit_manager.company_ids = cls.env["res.company"].search([])
 
     # ----------------------------------------------------------------------------------------------------
     # Pure arithmetic (tools/interest.py)
