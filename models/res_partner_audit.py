@@ -73,48 +73,6 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self.env["credit.recovery.partner.log"]._credit_log_of(self, self.env.company)
 
-    # The two notes below are the company's view of the customer (its risk level and why): they go to the
-    # company's credit trail, not to the chatter of the customer every company shares. They replace the
-    # versions of res_partner.py, which posted on the customer; this file is imported after it.
-    def _credit_log_override(self, previous_level):
-        self.ensure_one()
-        if self.credit_risk_override:
-            body = self.env._(
-                "Risk level overridden from %(old)s to %(new)s by %(user)s. Reason: %(reason)s",
-                old=self._credit_level_label(previous_level),
-                new=self._credit_level_label(self.credit_risk_override),
-                user=self.env.user.name,
-                reason=self.credit_risk_override_reason or "",
-            )
-        else:
-            body = self.env._(
-                "Risk level override removed by %(user)s: the level follows the rules again (%(level)s).",
-                user=self.env.user.name,
-                level=self._credit_level_label(self.credit_risk_level),
-            )
-        self._credit_trail()._credit_log_post(body)
-        self._credit_notify_level_change()
-
-    def _credit_notify_level_change(self):
-        """Tell the salesperson, in the company's credit trail, when the customer's risk level changed."""
-        for partner in self:
-            level = partner.credit_risk_level
-            if level == partner.credit_risk_level_notified:
-                continue
-            previous = partner.credit_risk_level_notified
-            partner.sudo().credit_risk_level_notified = level  # technical memo, any user may trigger it
-            if not previous or not partner.user_id:
-                continue
-            partner._credit_trail()._credit_log_post(
-                self.env._(
-                    "Risk level changed from %(old)s to %(new)s.\n%(reasons)s",
-                    old=partner._credit_level_label(previous),
-                    new=partner._credit_level_label(level),
-                    reasons=partner.credit_risk_reasons,
-                ),
-                partner_ids=partner.user_id.partner_id.ids,
-            )
-
     def action_credit_open_trail(self):
         """Open the credit trail of the customer in the current company."""
         self.ensure_one()

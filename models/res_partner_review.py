@@ -70,7 +70,7 @@ class ResPartner(models.Model):
         return True
 
     def _credit_notify_level_change(self):
-        """Tell the salesperson when the customer's risk level changed since they were last told."""
+        """Tell the salesperson, in the company's credit trail, when the customer's risk level changed."""
         for partner in self:
             level = partner.credit_risk_level
             if level == partner.credit_risk_level_notified:
@@ -79,15 +79,14 @@ class ResPartner(models.Model):
             partner.sudo().credit_risk_level_notified = level  # technical memo, any user may trigger it
             if not previous or not partner.user_id:
                 continue
-            partner.message_post(
-                body=self.env._(
+            partner._credit_trail()._credit_log_post(
+                self.env._(
                     "Risk level changed from %(old)s to %(new)s.\n%(reasons)s",
                     old=partner._credit_level_label(previous),
                     new=partner._credit_level_label(level),
                     reasons=partner.credit_risk_reasons,
                 ),
                 partner_ids=partner.user_id.partner_id.ids,
-                subtype_xmlid="mail.mt_note",
             )
 
     @api.model

@@ -210,7 +210,7 @@ class ResPartner(models.Model):
                 user=self.env.user.name,
                 level=self._credit_level_label(self.credit_risk_level),
             )
-        self.message_post(body=body)
+        self._credit_trail()._credit_log_post(body)
         self._credit_notify_level_change()
 
     def _credit_rule_level(self, company):
