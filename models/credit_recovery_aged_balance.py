@@ -33,7 +33,6 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
     line_ids = fields.One2many("credit.recovery.aged.balance.line", "wizard_id", string="Customers")
     dso_line_ids = fields.One2many("credit.recovery.dso.line", "wizard_id", string="DSO per Month")
     bucket_line_ids = fields.One2many("credit.recovery.aged.bucket.line", "wizard_id", string="Buckets")
-    computed = fields.Boolean(readonly=True)
     bucket_legend = fields.Char(compute="_compute_bucket_legend")
     total_not_due = fields.Monetary(string="Not Due", compute="_compute_totals")
     total_bucket_1 = fields.Monetary(string="Period 1", compute="_compute_totals")
@@ -94,35 +93,21 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
 
     # Actions
 
-    def action_compute(self):
-        """Compute the aged balance and indicators at the wizard's date."""
-        for wizard in self:
-            wizard._fill()
-        return False
-
     def action_open_lines(self):
         """The customers of the aged balance, as a list, pivot or graph."""
         self.ensure_one()
-        if not self.computed:
-            self._fill()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account_credit_recovery.credit_recovery_aged_balance_line_action"
+        return self._credit_lines_action(
+            "account_credit_recovery.credit_recovery_aged_balance_line_action",
+            self.env._("Aged Balance at %(date)s", date=fields.Date.to_string(self.date)),
         )
-        action["domain"] = [("wizard_id", "=", self.id)]
-        action["name"] = self.env._("Aged Balance at %(date)s", date=fields.Date.to_string(self.date))
-        return action
 
     def action_print_pdf(self):
-        self.ensure_one()
-        if not self.computed:
-            self._fill()
+        self._credit_fill_once()
         return self.env.ref("account_credit_recovery.credit_recovery_aged_balance_report").report_action(self)
 
     def action_export_xlsx(self):
         """Export the aged balance as an Excel workbook, downloaded through an attachment."""
-        self.ensure_one()
-        if not self.computed:
-            self._fill()
+        self._credit_fill_once()
         attachment = self.env["ir.attachment"].create(
             {
                 "name": self.env._("aged_balance_%(date)s.xlsx", date=fields.Date.to_string(self.date)),
@@ -165,9 +150,7 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
     # Business logic
 
     def _open_graph(self, model, view, name):
-        self.ensure_one()
-        if not self.computed:
-            self._fill()
+        self._credit_fill_once()
         graph = self.env.ref(f"account_credit_recovery.{model.replace('.', '_')}_view_graph_{view}")
         return {
             "type": "ir.actions.act_window",
@@ -392,18 +375,27 @@ class CreditRecoveryAgedBalanceWizard(models.TransientModel):
         return output.getvalue()
 
 
-class CreditRecoveryAgedBalanceLine(models.TransientModel):
-    """One customer of an aged balance."""
+class CreditRecoveryAgedBalancePart(models.AbstractModel):
+    """What the lines of an aged balance share: their wizard, its company and its currency."""
 
-    _name = "credit.recovery.aged.balance.line"
-    _description = "Aged Receivable Balance Line"
-    _order = "id"
+    _name = "credit.recovery.aged.balance.part"
+    _description = "Aged Receivable Balance Part"
 
     wizard_id = fields.Many2one(
         "credit.recovery.aged.balance.wizard", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="wizard_id.company_id", store=True)
     currency_id = fields.Many2one(related="wizard_id.currency_id")
+
+
+class CreditRecoveryAgedBalanceLine(models.TransientModel):
+    """One customer of an aged balance."""
+
+    _name = "credit.recovery.aged.balance.line"
+    _inherit = ["credit.recovery.aged.balance.part"]
+    _description = "Aged Receivable Balance Line"
+    _order = "id"
+
     date = fields.Date(related="wizard_id.date")
     partner_id = fields.Many2one("res.partner", string="Customer", ondelete="cascade")
     not_due = fields.Monetary(currency_field="currency_id")
@@ -450,14 +442,10 @@ class CreditRecoveryDsoLine(models.TransientModel):
     """The company's DSO at the end of one month."""
 
     _name = "credit.recovery.dso.line"
+    _inherit = ["credit.recovery.aged.balance.part"]
     _description = "DSO per Month"
     _order = "date"
 
-    wizard_id = fields.Many2one(
-        "credit.recovery.aged.balance.wizard", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="wizard_id.company_id", store=True)
-    currency_id = fields.Many2one(related="wizard_id.currency_id")
     date = fields.Date(string="Month End", required=True)
     receivable = fields.Monetary(currency_field="currency_id")
     sales = fields.Monetary(string="Sales of the Month", currency_field="currency_id")
@@ -473,14 +461,10 @@ class CreditRecoveryAgedBucketLine(models.TransientModel):
     """The total of one ageing bucket of an aged balance (the aged buckets graph)."""
 
     _name = "credit.recovery.aged.bucket.line"
+    _inherit = ["credit.recovery.aged.balance.part"]
     _description = "Aged Balance Bucket"
     _order = "sequence, id"
 
-    wizard_id = fields.Many2one(
-        "credit.recovery.aged.balance.wizard", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="wizard_id.company_id", store=True)
-    currency_id = fields.Many2one(related="wizard_id.currency_id")
     sequence = fields.Integer()
     name = fields.Char(string="Bucket", required=True)
     amount = fields.Monetary(currency_field="currency_id")

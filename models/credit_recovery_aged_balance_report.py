@@ -9,7 +9,8 @@ from .credit_recovery_einvoice_status import (
     EINVOICE_STATUSES,
 )
 
-AGED_DATE_KEY = "credit_aged_balance_date"
+# Other files import the date key from here.
+from .credit_recovery_report_view import AGED_DATE_KEY  # noqa: F401
 
 
 class CreditRecoveryAgedBalanceReport(models.Model):
@@ -20,16 +21,12 @@ class CreditRecoveryAgedBalanceReport(models.Model):
     """
 
     _name = "credit.recovery.aged.balance.report"
+    _inherit = ["credit.recovery.report.view"]
     _description = "Aged Receivable Balance Analysis"
     _auto = False
     _order = "partner_id, due, id"
     _rec_name = "move_id"
 
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    salesperson_id = fields.Many2one("res.users", readonly=True)
-    controller_id = fields.Many2one("res.users", string="Credit Controller", readonly=True)
     move_id = fields.Many2one("account.move", string="Entry", readonly=True)
     date = fields.Date(string="Accounting Date", readonly=True)
     due = fields.Date(string="Due Date", readonly=True)
@@ -56,7 +53,7 @@ class CreditRecoveryAgedBalanceReport(models.Model):
         book = self.env["credit.recovery.book"]
         book._flush()
         self.env["account.move"].flush_model(["credit_einvoice_status"])
-        day = self._aged_date()
+        day = self._credit_report_date()
         items = SQL(" UNION ALL ").join(book._aged_items_sql(company, day) for company in self.env.companies)
         # The invoice's e-invoicing lifecycle status beside each item (stored on the invoice).
         return SQL(
@@ -75,10 +72,6 @@ class CreditRecoveryAgedBalanceReport(models.Model):
         )
 
     @api.model
-    def _aged_date(self):
-        return fields.Date.to_date(self.env.context.get(AGED_DATE_KEY)) or fields.Date.context_today(self)
-
-    @api.model
     def fields_get(self, allfields=None, attributes=None):
         """The aging columns bear the days of the company's buckets ("1-30 days"...)."""
         result = super().fields_get(allfields, attributes)
@@ -92,17 +85,13 @@ class CreditRecoveryAgedBalanceReport(models.Model):
     def action_open(self, date=None, domain=None, context=None):
         """The aged balance at ``date`` (today by default), grouped by customer."""
         day = date or fields.Date.context_today(self)
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account_credit_recovery.credit_recovery_aged_balance_report_action"
+        return self._credit_report_action(
+            "account_credit_recovery.credit_recovery_aged_balance_report_action",
+            day,
+            self.env._("Aged Balance at %(date)s", date=fields.Date.to_string(day)),
+            domain,
+            {**(context or {}), "search_default_group_by_partner": 1},
         )
-        action["name"] = self.env._("Aged Balance at %(date)s", date=fields.Date.to_string(day))
-        action["domain"] = domain or []
-        action["context"] = {
-            **(context or {}),
-            AGED_DATE_KEY: fields.Date.to_string(day),
-            "search_default_group_by_partner": 1,
-        }
-        return action
 
     def action_print_pdf(self):
         """Print the selected lines' aged balance (what the user filtered) as the PDF report."""
@@ -117,7 +106,7 @@ class CreditRecoveryAgedBalanceReport(models.Model):
         company = self.company_id[:1] or self.env.company
         wizard = self.env["credit.recovery.aged.balance.wizard"].create(
             {
-                "date": self._aged_date(),
+                "date": self._credit_report_date(),
                 "company_id": company.id,
                 "partner_ids": [fields.Command.set(self.partner_id.ids)],
                 "move_ids": [fields.Command.set(self.move_id.ids)],

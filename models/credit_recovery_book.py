@@ -237,8 +237,7 @@ class CreditRecoveryBook(models.AbstractModel):
             SELECT items.id,
                    %(company)s AS company_id,
                    items.partner_id,
-                   partner.user_id AS salesperson_id,
-                   (partner.credit_controller_id ->> %(company_key)s)::integer AS controller_id,
+                   %(customer_columns)s,
                    items.move_id,
                    items.date,
                    items.due,
@@ -250,7 +249,7 @@ class CreditRecoveryBook(models.AbstractModel):
          LEFT JOIN res_partner partner ON partner.id = items.partner_id
             """,
             company=company.id,
-            company_key=str(company.id),
+            customer_columns=self._customer_columns_sql(company),
             overdue=self._overdue_sql(),
             cases=SQL(", ").join(cases),
             items=self._open_items_sql(company, date),
@@ -961,8 +960,7 @@ class CreditRecoveryBook(models.AbstractModel):
             )
             SELECT %(company)s AS company_id,
                    customers.partner_id,
-                   partner.user_id AS salesperson_id,
-                   (partner.credit_controller_id ->> %(company_key)s)::integer AS controller_id,
+                   %(customer_columns)s,
                    COALESCE(receivable.receivable, 0) AS receivable,
                    COALESCE(overdue.overdue, 0) AS overdue,
                    COALESCE(sales.sales, 0) AS sales,
@@ -982,7 +980,7 @@ class CreditRecoveryBook(models.AbstractModel):
             overdue_condition=self._overdue_sql(),
             sales=self._sales_sql(company, periods[-1][0], date),
             company=company.id,
-            company_key=str(company.id),
+            customer_columns=self._customer_columns_sql(company),
             late=self._days_late_by_partner_sql(company, date),
         )
 
@@ -1111,3 +1109,17 @@ class CreditRecoveryBook(models.AbstractModel):
                 "residual_currency": currency.round(float(residual_in_currency or 0.0)),
             }
         return result
+
+    # ------------------------------------------------------------------------------------------------
+    # The customer columns of the reports' lines
+    # ------------------------------------------------------------------------------------------------
+    @api.model
+    def _customer_columns_sql(self, company, partner_alias="partner"):
+        """The columns salesperson_id and controller_id (in ``company``) of the customer ``partner_alias``
+        (a ``res_partner`` joined by the query), as the reports' lines show them."""
+        return SQL(
+            "%s AS salesperson_id, (%s ->> %s)::integer AS controller_id",
+            SQL.identifier(partner_alias, "user_id"),
+            SQL.identifier(partner_alias, "credit_controller_id"),
+            str(company.id),
+        )

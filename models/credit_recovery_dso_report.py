@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .credit_recovery_aged_balance_report import AGED_DATE_KEY
+from .credit_recovery_report_view import AGED_DATE_KEY
 
 # Partner ids are multiplied by this to make room for the company in a line's id.
 COMPANY_SLOTS = 100000
@@ -26,11 +26,6 @@ class CreditRecoveryDsoReport(models.Model):
     _order = "receivable desc, id"
     _rec_name = "partner_id"
 
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    salesperson_id = fields.Many2one("res.users", readonly=True)
-    controller_id = fields.Many2one("res.users", string="Credit Controller", readonly=True)
     receivable = fields.Monetary(currency_field="currency_id", readonly=True)
     overdue = fields.Monetary(currency_field="currency_id", readonly=True)
     sales = fields.Monetary(
@@ -149,13 +144,13 @@ class CreditRecoveryDsoReport(models.Model):
     def action_open(self, date=None, domain=None, context=None):
         """The DSO per customer at ``date`` (today by default)."""
         day = date or fields.Date.context_today(self)
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account_credit_recovery.credit_recovery_dso_report_action"
+        return self._credit_report_action(
+            "account_credit_recovery.credit_recovery_dso_report_action",
+            day,
+            self.env._("DSO at %(date)s", date=fields.Date.to_string(day)),
+            domain,
+            context,
         )
-        action["name"] = self.env._("DSO at %(date)s", date=fields.Date.to_string(day))
-        action["domain"] = domain or []
-        action["context"] = {**(context or {}), AGED_DATE_KEY: fields.Date.to_string(day)}
-        return action
 
 
 class CreditRecoveryAgedBalanceWizard(models.TransientModel):

@@ -28,7 +28,6 @@ class CreditRecoveryEffectivenessWizard(models.TransientModel):
         "before it.",
     )
     line_ids = fields.One2many("credit.recovery.effectiveness.line", "wizard_id", string="Levels")
-    computed = fields.Boolean(readonly=True)
     action_count = fields.Integer(string="Actions", compute="_compute_totals")
     amount_due = fields.Monetary(string="Amount Reminded", compute="_compute_totals")
     amount_recovered = fields.Monetary(compute="_compute_totals")
@@ -73,27 +72,17 @@ class CreditRecoveryEffectivenessWizard(models.TransientModel):
 
     # Actions
 
-    def action_compute(self):
-        """Compute the effectiveness of each level over the period."""
-        for wizard in self:
-            wizard._fill()
-        return False
-
     def action_open_lines(self):
         """The levels as a list, pivot or graph."""
         self.ensure_one()
-        if not self.computed:
-            self._fill()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account_credit_recovery.credit_recovery_effectiveness_line_action"
+        return self._credit_lines_action(
+            "account_credit_recovery.credit_recovery_effectiveness_line_action",
+            self.env._(
+                "Dunning Effectiveness from %(start)s to %(end)s",
+                start=fields.Date.to_string(self.date_from),
+                end=fields.Date.to_string(self.date_to),
+            ),
         )
-        action["domain"] = [("wizard_id", "=", self.id)]
-        action["name"] = self.env._(
-            "Dunning Effectiveness from %(start)s to %(end)s",
-            start=fields.Date.to_string(self.date_from),
-            end=fields.Date.to_string(self.date_to),
-        )
-        return action
 
     # Business logic
 

@@ -32,15 +32,10 @@ class CreditRecoveryEffectivenessReport(models.Model):
     _order = "date desc, id"
     _rec_name = "level_name"
 
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(readonly=True)
     level_id = fields.Many2one("credit.recovery.level", readonly=True)
     level_name = fields.Char(string="Dunning Level", readonly=True)
     channel = fields.Selection(CHANNELS, readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    salesperson_id = fields.Many2one("res.users", readonly=True)
-    controller_id = fields.Many2one("res.users", string="Credit Controller", readonly=True)
     action_count = fields.Integer(string="Actions", readonly=True)
     amount_due = fields.Monetary(string="Amount Reminded", currency_field="currency_id", readonly=True)
     amount_overdue = fields.Monetary(string="Overdue Reminded", currency_field="currency_id", readonly=True)
@@ -192,8 +187,7 @@ class CreditRecoveryEffectivenessReport(models.Model):
                                     COALESCE(policy.name ->> %(lang)s, policy.name ->> 'en_US'), ')') END AS level_name,
                    level.channel,
                    rows.partner_id,
-                   partner.user_id AS salesperson_id,
-                   (partner.credit_controller_id ->> %(company_key)s)::integer AS controller_id,
+                   %(customer_columns)s,
                    rows.action_count,
                    rows.amount_due,
                    rows.amount_overdue,
@@ -219,7 +213,7 @@ class CreditRecoveryEffectivenessReport(models.Model):
             ) effectiveness
             """,
             company=company.id,
-            company_key=str(company.id),
+            customer_columns=book._customer_columns_sql(company),
             settlements=book._settlements_sql(company),
             days=self._recovery_days(),
             min_delay=FIRST_REMINDER_MIN_DELAY,

@@ -2,8 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from .credit_recovery_aged_balance_report import AGED_DATE_KEY
-from .credit_recovery_report_view import FORECAST_WEEKS_KEY
+from .credit_recovery_report_view import AGED_DATE_KEY, FORECAST_WEEKS_KEY
 
 FORECAST_WEEKS = 12
 SOURCES = ("from_due_dates", "from_promises", "from_plans")
@@ -25,14 +24,12 @@ class CreditRecoveryForecastWizard(models.TransientModel):
         for wizard in self:
             wizard.total = sum(wizard.line_ids.mapped("total"))
 
-    def action_compute(self):
-        for wizard in self:
-            rows = self._compute_forecast(wizard.date, wizard.company_id)
-            wizard.line_ids.unlink()
-            self.env["credit.recovery.forecast.line"].create(
-                [{"wizard_id": wizard.id, **row} for row in rows]
-            )
-        return False
+    def _fill(self):
+        self.ensure_one()
+        rows = self._compute_forecast(self.date, self.company_id)
+        self.line_ids.unlink()
+        self.env["credit.recovery.forecast.line"].create([{"wizard_id": self.id, **row} for row in rows])
+        self.computed = True
 
     @api.model
     def _compute_forecast(self, date, company, weeks=FORECAST_WEEKS):

@@ -1,7 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .credit_recovery_aged_balance_report import AGED_DATE_KEY
 from .credit_recovery_report_view import FORECAST_WEEKS_KEY
 
 SOURCE_SELECTION = [
@@ -32,11 +31,6 @@ class CreditRecoveryForecastReport(models.Model):
     _order = "week_start, partner_id, id"
     _rec_name = "partner_id"
 
-    company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    salesperson_id = fields.Many2one("res.users", readonly=True)
-    controller_id = fields.Many2one("res.users", string="Credit Controller", readonly=True)
     source = fields.Selection(SOURCE_SELECTION, readonly=True)
     expected_date = fields.Date(string="Expected On", readonly=True)
     week_start = fields.Date(string="Week of", readonly=True)
@@ -160,8 +154,7 @@ class CreditRecoveryForecastReport(models.Model):
             SELECT slotted.id,
                    %(company)s AS company_id,
                    slotted.partner_id,
-                   partner.user_id AS salesperson_id,
-                   (partner.credit_controller_id ->> %(company_key)s)::integer AS controller_id,
+                   %(customer_columns)s,
                    slotted.source,
                    slotted.expected_date,
                    slotted.week_start,
@@ -175,7 +168,7 @@ class CreditRecoveryForecastReport(models.Model):
             ) forecast
             """,
             company=company.id,
-            company_key=str(company.id),
+            customer_columns=book._customer_columns_sql(company),
             open_items=book._open_items_sql(company, start),
             credits=book._unreconciled_credits_by_partner_sql(company, start),
             late=book._days_late_by_partner_sql(company, start),
@@ -207,10 +200,10 @@ class CreditRecoveryForecastReport(models.Model):
     def action_open(self, date=None, domain=None, context=None):
         """The collection forecast from ``date`` (today by default), week by week."""
         day = date or fields.Date.context_today(self)
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account_credit_recovery.credit_recovery_forecast_report_action"
+        return self._credit_report_action(
+            "account_credit_recovery.credit_recovery_forecast_report_action",
+            day,
+            self.env._("Collection Forecast from %(date)s", date=fields.Date.to_string(day)),
+            domain,
+            context,
         )
-        action["name"] = self.env._("Collection Forecast from %(date)s", date=fields.Date.to_string(day))
-        action["domain"] = domain or []
-        action["context"] = {**(context or {}), AGED_DATE_KEY: fields.Date.to_string(day)}
-        return action

@@ -6,8 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_date, formatLang
 
-from .credit_recovery_aged_balance_report import AGED_DATE_KEY
-
+# The date a report's figures are read at (the aged balance's, the DSO's, the forecast's).
+AGED_DATE_KEY = "credit_aged_balance_date"
 FORECAST_WEEKS_KEY = "credit_forecast_weeks"
 EFFECTIVENESS_DAYS_KEY = "credit_effectiveness_days"
 # The context keys that make a report view's figures (its date, its weeks, its payment window): printing
@@ -16,16 +16,34 @@ REPORT_CONTEXT_KEYS = (AGED_DATE_KEY, FORECAST_WEEKS_KEY, EFFECTIVENESS_DAYS_KEY
 
 
 class CreditRecoveryReportView(models.AbstractModel):
-    """What the module's reports browsed as SQL views share: the date they are read at, and the PDF and
-    XLSX of the lines the user filtered (selected in the list)."""
+    """What the module's reports browsed as SQL views share: the customer columns of their lines, the date
+    they are read at, the action that opens them at a date, and the PDF and XLSX of the lines the user
+    filtered (selected in the list)."""
 
     _name = "credit.recovery.report.view"
     _description = "Credit Recovery Report View"
+
+    # Each line's company and customer, with the customer's salesperson and credit controller (the book's
+    # ``_customer_columns_sql``).
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    salesperson_id = fields.Many2one("res.users", readonly=True)
+    controller_id = fields.Many2one("res.users", string="Credit Controller", readonly=True)
 
     @api.model
     def _credit_report_date(self):
         """The date the figures are read at: ``credit_aged_balance_date`` in the context, today otherwise."""
         return fields.Date.to_date(self.env.context.get(AGED_DATE_KEY)) or fields.Date.context_today(self)
+
+    @api.model
+    def _credit_report_action(self, xmlid, day, name, domain=None, context=None):
+        """The window action ``xmlid`` on the report's lines at ``day``, titled ``name``."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["name"] = name
+        action["domain"] = domain or []
+        action["context"] = {**(context or {}), AGED_DATE_KEY: fields.Date.to_string(day)}
+        return action
 
     @api.model
     def _credit_report_columns(self):
