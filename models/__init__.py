@@ -97,3 +97,4 @@ from . import res_company_retention
 from . import res_config_settings_retention
 from . import account_move_retention
 from . import res_partner_retention
+from . import mail_activity_mixin

@@ -352,31 +352,19 @@ class AccountMove(models.Model):
         unpaid.write({"credit_einvoice_hold_reason": "reconcile"})
         if not unpaid:
             return True
-        activity_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_reconcile")
-        partners = unpaid.commercial_partner_id
-        existing = {
-            res_id
-            for [res_id] in self.env["mail.activity"]._read_group(
-                [
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "in", partners.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ],
-                ["res_id"],
+
+        def describe(partner):
+            invoices = unpaid.filtered(lambda move: move.commercial_partner_id == partner)
+            summary = self.env._("Payment announced by %(customer)s not received", customer=partner.name)
+            note = self.env._(
+                "The buyer's platform announced a payment (status 211) of %(invoices)s, and the grace period "
+                "is over. Find the payment and reconcile it; if nothing arrived, resume the reminders of the "
+                "invoice.",
+                invoices=", ".join(invoices.mapped("name")),
             )
-        }
-        for partner in partners.filtered(lambda partner: partner.id not in existing):
-            invoices = unpaid.filtered(lambda move, partner=partner: move.commercial_partner_id == partner)
-            partner.activity_schedule(
-                act_type_xmlid="account_credit_recovery.mail_activity_type_credit_reconcile",
-                date_deadline=today,
-                summary=self.env._("Payment announced by %(customer)s not received", customer=partner.name),
-                note=self.env._(
-                    "The buyer's platform announced a payment (status 211) of %(invoices)s, and the grace period "
-                    "is over. Find the payment and reconcile it; if nothing arrived, resume the reminders of the "
-                    "invoice.",
-                    invoices=", ".join(invoices.mapped("name")),
-                ),
-                user_id=invoices[0]._credit_einvoice_user().id,
-            )
+            return summary, note, invoices[0]._credit_einvoice_user()
+
+        unpaid.commercial_partner_id._credit_activity_schedule_once(
+            "account_credit_recovery.mail_activity_type_credit_reconcile", today, describe
+        )
         return True

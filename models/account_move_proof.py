@@ -374,7 +374,6 @@ class AccountMove(models.Model):
     def _cron_credit_bon_a_payer(self):
         """Daily: before the due date of large invoices, ask the customer whether it approved them."""
         today = fields.Date.context_today(self)
-        activity_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_bap")
         open_domain = [
             ("move_type", "=", "out_invoice"),
             ("state", "=", "posted"),
@@ -395,39 +394,25 @@ class AccountMove(models.Model):
                     ("amount_total_signed", ">=", company.credit_bap_min_amount),
                 ]
             )
-            already = set(
-                self.env["mail.activity"]
-                .search(
-                    [
-                        ("res_model", "=", self._name),
-                        ("res_id", "in", moves.ids),
-                        ("activity_type_id", "=", activity_type.id),
-                    ]
-                )
-                .mapped("res_id")
+            moves._credit_activity_schedule_once(
+                "account_credit_recovery.mail_activity_type_credit_bap",
+                today,
+                lambda move: move._credit_bap_activity(),
             )
-            for move in moves:
-                if move.id not in already:
-                    user = (
-                        move.commercial_partner_id.credit_controller_id
-                        or move.invoice_user_id
-                        or self.env.ref("base.user_admin")
-                    )
-                    contact = move.commercial_partner_id._credit_recovery_contact("invoice_approver")
-                    move.activity_schedule(
-                        act_type_xmlid="account_credit_recovery.mail_activity_type_credit_bap",
-                        date_deadline=today,
-                        summary=self.env._("Bon à payer of %(invoice)s", invoice=move.name),
-                        note=self.env._(
-                            "Call %(contact)s before %(due)s: did the customer receive the invoice, and approve "
-                            "it for payment? Record the answer with the Bon à Payer button.",
-                            contact=contact.display_name,
-                            due=format_date(self.env, move.invoice_date_due),
-                        ),
-                        user_id=user.id,
-                    )
             moves.credit_bap_state = "pending"
         return True
+
+    def _credit_bap_activity(self):
+        """``(summary, note, user)`` of the activity asking whether the customer approved the invoice."""
+        self.ensure_one()
+        contact = self.commercial_partner_id._credit_recovery_contact("invoice_approver")
+        note = self.env._(
+            "Call %(contact)s before %(due)s: did the customer receive the invoice, and approve "
+            "it for payment? Record the answer with the Bon à Payer button.",
+            contact=contact.display_name,
+            due=format_date(self.env, self.invoice_date_due),
+        )
+        return self.env._("Bon à payer of %(invoice)s", invoice=self.name), note, self._credit_einvoice_user()
 
     # ------------------------------------------------------------------
     # Disputes

@@ -26,6 +26,7 @@ class CreditRecoveryAgedBalanceReport(models.Model):
     _auto = False
     _order = "partner_id, due, id"
     _rec_name = "move_id"
+    _credit_report_action_xmlid = "account_credit_recovery.credit_recovery_aged_balance_report_action"
 
     move_id = fields.Many2one("account.move", string="Entry", readonly=True)
     date = fields.Date(string="Accounting Date", readonly=True)
@@ -84,14 +85,11 @@ class CreditRecoveryAgedBalanceReport(models.Model):
     @api.model
     def action_open(self, date=None, domain=None, context=None):
         """The aged balance at ``date`` (today by default), grouped by customer."""
-        day = date or fields.Date.context_today(self)
-        return self._credit_report_action(
-            "account_credit_recovery.credit_recovery_aged_balance_report_action",
-            day,
-            self.env._("Aged Balance at %(date)s", date=fields.Date.to_string(day)),
-            domain,
-            {**(context or {}), "search_default_group_by_partner": 1},
-        )
+        return super().action_open(date, domain, {**(context or {}), "search_default_group_by_partner": 1})
+
+    @api.model
+    def _credit_report_action_name(self, day):
+        return self.env._("Aged Balance at %(date)s", date=fields.Date.to_string(day))
 
     def action_print_pdf(self):
         """Print the selected lines' aged balance (what the user filtered) as the PDF report."""

@@ -100,10 +100,13 @@ class CreditRecoveryDispute(models.Model):
     @api.depends("move_id", "line_ids")
     def _compute_amount_disputed(self):
         for dispute in self:
-            if dispute.line_ids:
-                dispute.amount_disputed = sum(dispute.line_ids.mapped("price_total"))
-            else:
-                dispute.amount_disputed = dispute.move_id.amount_residual
+            dispute.amount_disputed = self._amount_disputed_of(dispute.move_id, dispute.line_ids)
+
+    @api.model
+    def _amount_disputed_of(self, move, lines):
+        """What a dispute on ``move`` contests by default: its ``lines`` (taxes included), or else what remains
+        due on the invoice."""
+        return sum(lines.mapped("price_total")) if lines else move.amount_residual
 
     @api.depends("expected_date", "state")
     @api.depends_context("tz")
@@ -379,28 +382,18 @@ class CreditRecoveryDispute(models.Model):
         """Daily: an activity for the owner of each open dispute past its expected resolution date."""
         today = fields.Date.context_today(self)
         disputes = self.search([("state", "=", "open"), ("expected_date", "<", today)])
-        activity_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_dispute")
-        already = {
-            activity.res_id
-            for activity in self.env["mail.activity"].search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", disputes.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-        }
-        for dispute in disputes.filtered(lambda dispute: dispute.id not in already):
-            dispute.activity_schedule(
-                act_type_xmlid="account_credit_recovery.mail_activity_type_credit_dispute",
-                date_deadline=today,
-                summary=self.env._("Dispute %(dispute)s past its expected date", dispute=dispute.name),
-                note=self.env._(
+        disputes._credit_activity_schedule_once(
+            "account_credit_recovery.mail_activity_type_credit_dispute",
+            today,
+            lambda dispute: (
+                self.env._("Dispute %(dispute)s past its expected date", dispute=dispute.name),
+                self.env._(
                     "The dispute on %(invoice)s was expected to be resolved on %(date)s: resolve it, reject it "
                     "or set a new date.",
                     invoice=dispute.move_id.name,
                     date=format_date(self.env, dispute.expected_date),
                 ),
-                user_id=dispute.owner_id.id,
-            )
+                dispute.owner_id,
+            ),
+        )
         return True

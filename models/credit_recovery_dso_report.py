@@ -25,6 +25,7 @@ class CreditRecoveryDsoReport(models.Model):
     _auto = False
     _order = "receivable desc, id"
     _rec_name = "partner_id"
+    _credit_report_action_xmlid = "account_credit_recovery.credit_recovery_dso_report_action"
 
     receivable = fields.Monetary(currency_field="currency_id", readonly=True)
     overdue = fields.Monetary(currency_field="currency_id", readonly=True)
@@ -141,16 +142,8 @@ class CreditRecoveryDsoReport(models.Model):
         ]
 
     @api.model
-    def action_open(self, date=None, domain=None, context=None):
-        """The DSO per customer at ``date`` (today by default)."""
-        day = date or fields.Date.context_today(self)
-        return self._credit_report_action(
-            "account_credit_recovery.credit_recovery_dso_report_action",
-            day,
-            self.env._("DSO at %(date)s", date=fields.Date.to_string(day)),
-            domain,
-            context,
-        )
+    def _credit_report_action_name(self, day):
+        return self.env._("DSO at %(date)s", date=fields.Date.to_string(day))
 
 
 class CreditRecoveryAgedBalanceWizard(models.TransientModel):

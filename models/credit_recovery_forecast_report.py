@@ -30,6 +30,7 @@ class CreditRecoveryForecastReport(models.Model):
     _auto = False
     _order = "week_start, partner_id, id"
     _rec_name = "partner_id"
+    _credit_report_action_xmlid = "account_credit_recovery.credit_recovery_forecast_report_action"
 
     source = fields.Selection(SOURCE_SELECTION, readonly=True)
     expected_date = fields.Date(string="Expected On", readonly=True)
@@ -197,13 +198,5 @@ class CreditRecoveryForecastReport(models.Model):
         ]
 
     @api.model
-    def action_open(self, date=None, domain=None, context=None):
-        """The collection forecast from ``date`` (today by default), week by week."""
-        day = date or fields.Date.context_today(self)
-        return self._credit_report_action(
-            "account_credit_recovery.credit_recovery_forecast_report_action",
-            day,
-            self.env._("Collection Forecast from %(date)s", date=fields.Date.to_string(day)),
-            domain,
-            context,
-        )
+    def _credit_report_action_name(self, day):
+        return self.env._("Collection Forecast from %(date)s", date=fields.Date.to_string(day))

@@ -231,15 +231,16 @@ class CreditRecoveryPlan(models.Model):
             )
         else:
             controller = customer.commercial_partner_id.with_company(self.company_id).credit_controller_id
-            self.activity_schedule(
-                act_type_xmlid="mail.mail_activity_data_todo",
-                date_deadline=date,
-                summary=self.env._("Post the notice before forfeiture of %(plan)s", plan=self.name),
-                note=self.env._(
-                    "The customer has no e-mail address: print the notice (Print the Notice) and send it by "
-                    "registered letter today."
-                ),
-                user_id=(controller or self.env.user).id,
+            summary = self.env._("Post the notice before forfeiture of %(plan)s", plan=self.name)
+            note = self.env._(
+                "The customer has no e-mail address: print the notice (Print the Notice) and send it by "
+                "registered letter today."
+            )
+            self._credit_activity_schedule_once(
+                "mail.mail_activity_data_todo",
+                date,
+                lambda plan: (summary, note, controller or self.env.user),
+                match_summary=True,
             )
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
 

@@ -22,6 +22,8 @@ class CreditRecoveryReportView(models.AbstractModel):
 
     _name = "credit.recovery.report.view"
     _description = "Credit Recovery Report View"
+    # The window action that opens the report's lines (``action_open``).
+    _credit_report_action_xmlid = None
 
     # Each line's company and customer, with the customer's salesperson and credit controller (the book's
     # ``_customer_columns_sql``).
@@ -37,10 +39,16 @@ class CreditRecoveryReportView(models.AbstractModel):
         return fields.Date.to_date(self.env.context.get(AGED_DATE_KEY)) or fields.Date.context_today(self)
 
     @api.model
-    def _credit_report_action(self, xmlid, day, name, domain=None, context=None):
-        """The window action ``xmlid`` on the report's lines at ``day``, titled ``name``."""
-        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        action["name"] = name
+    def _credit_report_action_name(self, day):
+        """The title of the report's lines at ``day``."""
+        return self._credit_report_title()
+
+    @api.model
+    def action_open(self, date=None, domain=None, context=None):
+        """The report's lines at ``date`` (today by default), as a list, pivot or graph."""
+        day = date or fields.Date.context_today(self)
+        action = self.env["ir.actions.act_window"]._for_xml_id(self._credit_report_action_xmlid)
+        action["name"] = self._credit_report_action_name(day)
         action["domain"] = domain or []
         action["context"] = {**(context or {}), AGED_DATE_KEY: fields.Date.to_string(day)}
         return action

@@ -69,11 +69,13 @@ class CreditRecoveryBapWizard(models.TransientModel):
             move.activity_feedback(["account_credit_recovery.mail_activity_type_credit_bap"])
         if self.answer != "disputed":
             return {"type": "ir.actions.act_window_close"}
-        dispute = self.env["credit.recovery.dispute"].create(
+        Dispute = self.env["credit.recovery.dispute"]
+        dispute = Dispute.create(
             {
                 "move_id": move.id,
                 "reason": self.dispute_reason,
-                "amount_disputed": self.dispute_amount or move.amount_residual,
+                "amount_disputed": self.dispute_amount
+                or Dispute._amount_disputed_of(move, self.env["account.move.line"]),
                 "description": self.note,
             }
         )

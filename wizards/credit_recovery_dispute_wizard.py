@@ -37,10 +37,9 @@ class CreditRecoveryDisputeWizard(models.TransientModel):
     @api.depends("move_id", "line_ids")
     def _compute_amount_disputed(self):
         for wizard in self:
-            if wizard.line_ids:
-                wizard.amount_disputed = sum(wizard.line_ids.mapped("price_total"))
-            else:
-                wizard.amount_disputed = wizard.move_id.amount_residual
+            wizard.amount_disputed = self.env["credit.recovery.dispute"]._amount_disputed_of(
+                wizard.move_id, wizard.line_ids
+            )
 
     def action_open_dispute(self):
         """Create the dispute: the invoice is in dispute, and out of the dunning, until it is closed."""
