@@ -174,11 +174,11 @@ class CreditRecoveryRun(models.Model):
             run._record_failure(failure)
         return run
 
-    def _decide_safely(self):
+    def _decide_safely(self, partner_ids=None):
         """``_decide`` in a savepoint: ``None`` (logged on the run, the managers told) when it fails."""
         try:
             with self.env.cr.savepoint():
-                return self._decide()
+                return self._decide(partner_ids=partner_ids)
         except Exception as error:  # one company's failing decision never stops the others
             _logger.warning("Dunning run %s: the decision failed: %s", self.id, error)
             self._record_failure(self.env._("Decision: %(error)s", error=str(error)))
@@ -583,7 +583,8 @@ class CreditRecoveryRun(models.Model):
         while applied < len(partner_ids):
             batch = partner_ids[applied : applied + batch_size]
             if decisions is None:
-                batch_decisions = dict(self._work_left(self._decide(partner_ids=batch)))
+                # A batch whose decision fails is logged (``_decide_safely``) and left for today.
+                batch_decisions = dict(self._work_left(self._decide_safely(partner_ids=batch) or {}))
             else:
                 batch_decisions = dict(decided[partner_id] for partner_id in batch if partner_id in decided)
             self._apply(batch_decisions)

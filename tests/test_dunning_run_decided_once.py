@@ -4,6 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import CreditRecoveryCommon
 
@@ -118,3 +119,23 @@ class TestDunningRunDecidedOnce(CreditRecoveryCommon):
             [("res_model", "=", "res.partner"), ("activity_type_id", "=", reconcile_type.id)]
         )
         self.assertEqual(tasks.mapped("res_id"), [ids[3]])
+
+    def test_a_batch_whose_decision_fails_is_logged_and_the_others_go_on(self):
+        ids = sorted(self.partners.ids)
+        self.assertEqual(self._call([]), 4)
+
+        def broken(run, partner_ids=None):
+            raise ValueError("ledger on fire")
+
+        with (
+            freeze_time(CALL_DAY),
+            patch.object(type(self.Run), "_companies_to_run", lambda run, company=self.company: company),
+            patch.object(type(self.Run), "_decide", broken),
+            mute_logger("odoo.addons.account_credit_recovery.models.credit_recovery_run"),
+        ):
+            self.assertEqual(self.Run._cron_run(batch_size=2, time_budget=0), 2)
+        run = self.Run.search([("company_id", "=", self.company.id), ("date", "=", CALL_DAY)])
+        self.assertIn("Decision: ledger on fire", run.log)
+        self.assertTrue(run.activity_ids)
+        self.assertEqual(self._call([]), 0)
+        self.assertEqual(sorted(self._actions().partner_id.ids), ids[:2] + ids[4:])
