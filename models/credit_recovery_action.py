@@ -1,11 +1,12 @@
 import logging
 from collections import defaultdict
+from functools import cache
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, get_lang
 
 from .credit_recovery_level import CHANNELS
 
@@ -191,7 +192,7 @@ class CreditRecoveryAction(models.Model):
         through the mail queue (``_send_queued``). Calls and litigation reviews become activities created in
         one batch, which notify nobody by e-mail (the controller sees them in the activity list and the
         dashboard). Unless the run ``decided`` them a moment ago, the actions of customers who may have paid
-        are cancelled first (``_stop_payers``).
+        are cancelled first (``_stop_payers``) and each customer gets a note on its chatter.
         """
         actions = self.filtered(lambda action: action.state == "draft")
         if not decided:
@@ -219,7 +220,10 @@ class CreditRecoveryAction(models.Model):
         actions.filtered(lambda action: action.channel == "litigation")._schedule_litigation_review()
         letters = actions.filtered(lambda action: action.channel in ("letter", "registered_letter"))
         letters.filtered(lambda action: action.channel == "letter").write({"state": "done"})
-        actions._log_on_customer()
+        if not decided:
+            # The run's actions are the customer's Recovery History (its company's records): a note per
+            # customer would repeat them on the chatter every company reads, one message each.
+            actions._log_on_customer()
         actions._notify_salespeople()
         actions._apply_credit_hold()
 
@@ -385,10 +389,30 @@ class CreditRecoveryAction(models.Model):
             .create([dict(values, automated=True) for values in values_list])
         )
 
+    def _brief_formats(self):
+        """``(format_date, format_amount)`` for the briefs of a batch: each date and amount formatted once, in
+        the language ``format_date`` and ``res.currency.format`` resolve for the environment (resolved once
+        here, not for each value), so that the text is theirs."""
+        lang_env = self.env(context=dict(self.env.context, lang=get_lang(self.env).code))
+        currencies = {}
+
+        @cache
+        def date_text(value):
+            return format_date(lang_env, value)
+
+        @cache
+        def amount_text(currency, amount):
+            if currency not in currencies:
+                currencies[currency] = currency.with_env(lang_env)
+            return currencies[currency].format(amount)
+
+        return date_text, amount_text
+
     def _schedule_calls(self):
         if not self:
             return
         history = self._previous_contacts()
+        formats = self._brief_formats()
         activity_type = self.env.ref("mail.mail_activity_data_call")
         model_id = self.env["ir.model"]._get_id(self._name)
         self._create_activities(
@@ -403,7 +427,7 @@ class CreditRecoveryAction(models.Model):
                         customer=action.partner_id.name,
                         level=action.level_id.name,
                     ),
-                    "note": action._call_brief(history.get(action.partner_id, self.browse())),
+                    "note": action._call_brief(history.get(action.partner_id, self.browse()), formats),
                     "user_id": action.user_id.id,
                 }
                 for action in self
@@ -415,6 +439,7 @@ class CreditRecoveryAction(models.Model):
         if not self:
             return
         history = self._previous_contacts()
+        formats = self._brief_formats()
         # The run proposes the case whoever triggers it; only a Credit Manager opens it.
         cases = self.env["credit.recovery.case"].sudo()._propose_for_actions(self)
         activity_type = self.env.ref("mail.mail_activity_data_todo")
@@ -440,7 +465,7 @@ class CreditRecoveryAction(models.Model):
                         customer=action.partner_id.name,
                         case=case.name,
                     ),
-                    "note": link + action._call_brief(history.get(action.partner_id, self.browse())),
+                    "note": link + action._call_brief(history.get(action.partner_id, self.browse()), formats),
                     "user_id": action.user_id.id,
                 }
             )
@@ -458,34 +483,39 @@ class CreditRecoveryAction(models.Model):
         )
         return earlier.grouped("partner_id")
 
-    def _call_brief(self, previous):
-        """What the controller needs on the phone: the items, the amounts, the last contacts, an opening."""
+    def _call_brief(self, previous, formats=None):
+        """What the controller needs on the phone: the items, the amounts, the last contacts, an opening.
+
+        ``formats`` (``_brief_formats``) formats the dates and amounts of a batch's briefs once each.
+        """
         self.ensure_one()
+        date_text, amount_text = formats or self._brief_formats()
+        currency = self.currency_id
         previous = previous.filtered(lambda action: action.company_id == self.company_id)[:3]
         rows = Markup("").join(
             Markup("<li>%s</li>")
             % self.env._(
                 "%(invoice)s of %(date)s, due %(due)s: %(residual)s",
                 invoice=line.credit_debt_move_id.name,
-                date=format_date(self.env, line.credit_debt_move_id.invoice_date),
-                due=format_date(self.env, line.date_maturity),
-                residual=self.currency_id.format(line.amount_residual),
+                date=date_text(line.credit_debt_move_id.invoice_date),
+                due=date_text(line.date_maturity),
+                residual=amount_text(currency, line.amount_residual),
             )
             for line in self.line_ids.sorted("date_maturity")
         )
+        states = dict(self._fields["state"]._description_selection(self.env))
         contacts = Markup("").join(
             Markup("<li>%s</li>")
             % self.env._(
                 "%(date)s: %(level)s (%(outcome)s)",
-                date=format_date(self.env, action.date),
+                date=date_text(action.date),
                 level=action.level_id.name,
-                outcome=action.outcome
-                or dict(action._fields["state"]._description_selection(self.env))[action.state],
+                outcome=action.outcome or states[action.state],
             )
             for action in previous
         )
         return Markup("<p>%s</p><ul>%s</ul><p>%s</p><ul>%s</ul><p>%s</p>") % (
-            self.env._("Items (total %(total)s):", total=self.currency_id.format(self.amount_due)),
+            self.env._("Items (total %(total)s):", total=amount_text(currency, self.amount_due)),
             rows,
             self.env._("Last contacts:"),
             contacts or Markup("<li>%s</li>") % self.env._("None"),

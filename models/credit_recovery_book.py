@@ -803,9 +803,10 @@ class CreditRecoveryBook(models.AbstractModel):
         )
 
     @api.model
-    def _dunning_items_sql(self, company, due_before):
+    def _dunning_items_sql(self, company, due_before, partner_ids=None):
         """The open items of ``company`` the dunning run chases, due on or before ``due_before``, as a
-        subquery with the columns of ``_open_items_sql`` (residual now).
+        subquery with the columns of ``_open_items_sql`` (residual now); of the commercial partners
+        ``partner_ids`` only when given.
 
         Kept: the items of a customer with a positive residual, the 416 item of a reclassified invoice
         included (it is the invoice's debt: ``move_id`` is the invoice, whose blocks and factoring apply).
@@ -830,7 +831,7 @@ class CreditRecoveryBook(models.AbstractModel):
                AND NOT COALESCE(chased_move.credit_factored, FALSE)
                %(not_blocked)s
             """,
-            items=self._open_items_sql(company),
+            items=self._open_items_sql(company, partner_ids=partner_ids),
             due_before=due_before,
             not_blocked=SQL(" ").join(
                 SQL("AND NOT COALESCE(%s, FALSE)", SQL.identifier("chased_move", fname))

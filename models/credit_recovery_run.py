@@ -49,6 +49,19 @@ class CreditRecoveryRun(models.Model):
         "res.partner", "credit_recovery_run_failed_rel", string="Customers That Failed"
     )
     log = fields.Text(readonly=True)
+    decided = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The run's first call decided the whole book: its next calls apply the customers left.",
+    )
+    work_partner_ids = fields.Many2many(
+        "res.partner",
+        "credit_recovery_run_work_rel",
+        string="Customers Left to Apply",
+        readonly=True,
+        copy=False,
+        help="The customers the run decided to remind (or to reconcile first) and has not applied yet.",
+    )
 
     _sql_constraints = [
         ("company_date_unique", "UNIQUE(company_id, date)", "There is one dunning run per company and day."),
@@ -81,7 +94,9 @@ class CreditRecoveryRun(models.Model):
         its run and its decision). A call applies the decisions ``batch_size`` at a time, batch after batch
         until ``time_budget`` seconds have passed (at least one batch per company); the e-mails and their
         letters are rendered by a later call (``send_batch_size`` at a time), never in the transaction that
-        decided, so that one call always ends well within the cron's time limit.
+        decided, so that one call always ends well within the cron's time limit. The book is decided once a
+        day per company, by the first call (``_store_work``); the next calls decide again only the customers
+        of the batch they apply (``_apply_work``).
         """
         today = fields.Date.context_today(self)
         deadline = time.monotonic() + time_budget
@@ -90,13 +105,17 @@ class CreditRecoveryRun(models.Model):
             run = self._prepare_company(company, today)
             if not run:
                 continue
-            decisions = run._decide_safely()
-            if decisions is None:
-                continue
-            items = run._work_left(decisions)
-            applied = run._apply_until(items, batch_size, deadline)
+            decisions = None
+            if not run.decided:
+                # The first call of the day decides the whole book once and stores the customers to apply;
+                # the next calls apply them batch after batch without deciding the book again.
+                decisions = run._decide_safely()
+                if decisions is None:
+                    continue
+                run._store_work(decisions)
+            applied, left = run._apply_work(batch_size, deadline, decisions)
             done += applied
-            remaining += len(items) - applied
+            remaining += left
         Action = self.env["credit.recovery.action"]
         if not done:
             done = Action._send_queued(send_batch_size)
@@ -110,10 +129,11 @@ class CreditRecoveryRun(models.Model):
         Customers already told to reconcile today are not work left: they never make the run loop.
         """
         self.ensure_one()
+        told = set(self.reconcile_partner_ids.ids)
         return [
             (partner, decision)
             for partner, decision in decisions.items()
-            if decision.level is not None or partner not in self.reconcile_partner_ids
+            if decision.level is not None or partner.id not in told
         ]
 
     @api.model
@@ -154,11 +174,11 @@ class CreditRecoveryRun(models.Model):
             run._record_failure(failure)
         return run
 
-    def _decide_safely(self):
+    def _decide_safely(self, partner_ids=None):
         """``_decide`` in a savepoint: ``None`` (logged on the run, the managers told) when it fails."""
         try:
             with self.env.cr.savepoint():
-                return self._decide()
+                return self._decide(partner_ids=partner_ids)
         except Exception as error:  # one company's failing decision never stops the others
             _logger.warning("Dunning run %s: the decision failed: %s", self.id, error)
             self._record_failure(self.env._("Decision: %(error)s", error=str(error)))
@@ -199,8 +219,10 @@ class CreditRecoveryRun(models.Model):
             ]
         )
 
-    def _decide(self):
+    def _decide(self, partner_ids=None):
         """``{customer: Decision}`` of what is due today for the run's company; reads only, writes nothing.
+
+        ``partner_ids`` (commercial partners) restricts the decision to those customers, read for them only.
 
         A ``Decision`` (``tools.dunning``) is ``(level, line_ids, steps, amount_due, amount_overdue)``: the
         level of the customer's action, the ids of the items it covers, ``{item id: level}`` the items
@@ -220,7 +242,7 @@ class CreditRecoveryRun(models.Model):
         # Levels of each policy, read once: the loop below runs per item.
         levels_by_policy = {policy: self._level_rules(policy) for policy in policies}
         earliest = min((levels[0].delay for levels in levels_by_policy.values() if levels), default=0)
-        rows = self._read_open_items(today - timedelta(days=earliest))
+        rows = self._read_open_items(today - timedelta(days=earliest), partner_ids=partner_ids)
         if not rows:
             return {}
         partners = Partner.browse({row["partner_id"] for row in rows})
@@ -269,8 +291,9 @@ class CreditRecoveryRun(models.Model):
         level, delay = next_level(levels, row, today)
         return level or self.env["credit.recovery.level"], delay
 
-    def _read_open_items(self, due_before):
-        """Open receivable items of the run's company due on or before ``due_before`` that the run chases.
+    def _read_open_items(self, due_before, partner_ids=None):
+        """Open receivable items of the run's company due on or before ``due_before`` that the run chases
+        (of the customers ``partner_ids`` only when given).
 
         The book answers which items those are (``credit.recovery.book._dunning_items_sql``: excluded items,
         factored invoices and the invoices ``account.move._credit_recovery_blocked`` names are left out);
@@ -297,7 +320,9 @@ class CreditRecoveryRun(models.Model):
              LEFT JOIN credit_recovery_level lvl ON lvl.id = aml.credit_recovery_level_id
                  WHERE items.partner_id NOT IN %(failed)s
                 """,
-                items=self.env["credit.recovery.book"]._dunning_items_sql(self.company_id, due_before),
+                items=self.env["credit.recovery.book"]._dunning_items_sql(
+                    self.company_id, due_before, partner_ids=partner_ids
+                ),
                 failed=tuple(self.failed_partner_ids.ids) or (0,),
             )
         )
@@ -483,30 +508,42 @@ class CreditRecoveryRun(models.Model):
         admin = self.env.ref("base.user_admin")
         partners = self.env["res.partner"].with_company(self.company_id).union(*decisions)
         partners.fetch(["credit_controller_id", "user_id"])
-        actions = Action.create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "company_id": self.company_id.id,
-                    "level_id": decision.level.id,
-                    "channel": decision.level.channel,
-                    "state": "to_validate" if decision.level.needs_validation else "draft",
-                    "date": self.date,
-                    "run_id": self.id,
-                    "user_id": (partner.credit_controller_id or partner.user_id or admin).id,
-                    "line_ids": [fields.Command.set(decision.line_ids)],
-                    "amount_due": decision.amount_due,
-                    "amount_overdue": decision.amount_overdue,
-                }
-                for partner, decision in decisions.items()
-            ]
+        # Without the chatter's per-record work at creation (a "created" note on each action, its automatic
+        # subscriptions, each a loop per record): the action is itself the trace of what the run decided.
+        # The user who runs it follows the actions as a creator does, subscribed once for the batch.
+        actions = (
+            Action.with_context(tracking_disable=True)
+            .create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.company_id.id,
+                        "level_id": decision.level.id,
+                        "channel": decision.level.channel,
+                        "state": "to_validate" if decision.level.needs_validation else "draft",
+                        "date": self.date,
+                        "run_id": self.id,
+                        "user_id": (partner.credit_controller_id or partner.user_id or admin).id,
+                        "line_ids": [fields.Command.set(decision.line_ids)],
+                        "amount_due": decision.amount_due,
+                        "amount_overdue": decision.amount_overdue,
+                    }
+                    for partner, decision in decisions.items()
+                ]
+            )
+            .with_env(Action.env)
         )
+        if not self.env.context.get("mail_create_nosubscribe") and self.env.user.active:
+            actions.message_subscribe(partner_ids=self.env.user.partner_id.ids)
         steps = {}
         for decision in decisions.values():
             steps.update(decision.steps)
         # The level reached is the run's own note on the items: nothing of their entries' taxes, terms or
-        # balance changes, so account's per-entry synchronisation (queries per invoice) is not needed.
-        Line = self.env["account.move.line"].with_context(skip_invoice_sync=True)
+        # balance changes, so account's per-entry synchronisation (queries per invoice), its balance check
+        # and its tracking of the items (neither field is tracked) are not needed.
+        Line = self.env["account.move.line"].with_context(
+            skip_invoice_sync=True, check_move_validity=False, tracking_disable=True
+        )
         for step, line_ids in _group_by_value(steps).items():
             Line.browse(line_ids).write(
                 {"credit_recovery_level_id": step.id, "credit_recovery_level_date": self.date}
@@ -514,17 +551,45 @@ class CreditRecoveryRun(models.Model):
         actions._execute(decided=True)
         return actions
 
-    def _apply_until(self, items, batch_size, deadline):
-        """Apply ``items`` (``[(customer, decision)]``) ``batch_size`` at a time until ``deadline``
-        (``time.monotonic()``) has passed; returns how many were applied (one batch at least).
+    def _store_work(self, decisions):
+        """Store on the run the customers of ``decisions`` still to apply (``_work_left``), in the order the
+        next calls apply them: the run is decided for the day."""
+        self.ensure_one()
+        self.write(
+            {
+                "decided": True,
+                "work_partner_ids": [
+                    fields.Command.set(
+                        sorted(partner.id for partner, _decision in self._work_left(decisions))
+                    )
+                ],
+            }
+        )
 
-        Each batch is one ``_apply``: its queries grow with the batches, not with the customers.
+    def _apply_work(self, batch_size, deadline, decisions=None):
+        """Apply the run's customers left (``work_partner_ids``) ``batch_size`` at a time until ``deadline``
+        (``time.monotonic()``) has passed, one batch at least; returns ``(applied, left)``.
+
+        ``decisions`` are those this call has just made for the whole book; without them, each batch is
+        decided again for its customers only (``_decide(partner_ids=...)``): what they owe, their payment
+        signals, pauses, promises and plans, and the levels they reached today, as fresh as for the first
+        call, in queries that grow with the batches, never with the book. Each batch is one ``_apply``;
+        its customers then leave the run's work.
         """
+        self.ensure_one()
+        partner_ids = sorted(self.work_partner_ids.ids)
+        decided = {partner.id: (partner, decision) for partner, decision in (decisions or {}).items()}
         applied = 0
-        while applied < len(items):
-            batch = items[applied : applied + batch_size]
-            self._apply(dict(batch))
+        while applied < len(partner_ids):
+            batch = partner_ids[applied : applied + batch_size]
+            if decisions is None:
+                # A batch whose decision fails is logged (``_decide_safely``) and left for today.
+                batch_decisions = dict(self._work_left(self._decide_safely(partner_ids=batch) or {}))
+            else:
+                batch_decisions = dict(decided[partner_id] for partner_id in batch if partner_id in decided)
+            self._apply(batch_decisions)
+            self.work_partner_ids = [fields.Command.unlink(partner_id) for partner_id in batch]
             applied += len(batch)
             if time.monotonic() >= deadline:
                 break
-        return applied
+        return applied, len(partner_ids) - applied

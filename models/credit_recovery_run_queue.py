@@ -115,15 +115,6 @@ class CreditRecoveryRun(models.Model):
         if not self.company_id._credit_recovery_job_queue_companies():
             # The company went back to the inline run since: the scheduled action does this batch.
             return self.env._("The company no longer uses the job queue: left to the scheduled action.")
-        decisions = self.with_context(credit_recovery_partner_ids=partner_ids)._decide()
+        decisions = self._decide(partner_ids=partner_ids)
         actions = self._apply(dict(self._work_left(decisions)))
         return self.env._("%(count)s actions created", count=len(actions))
-
-    def _read_open_items(self, due_before):
-        """Restricted to the customers of the context's ``credit_recovery_partner_ids`` (a job's batch)."""
-        rows = super()._read_open_items(due_before)
-        partner_ids = self.env.context.get("credit_recovery_partner_ids")
-        if partner_ids is None:
-            return rows
-        wanted = set(partner_ids)
-        return [row for row in rows if row["partner_id"] in wanted]

@@ -1078,6 +1078,9 @@ def _time_dunning_run(registry, day=None):
     _bench("dunning_run_reconcile_first", to_reconcile, "customers")
     _bench("dunning_run_queries_per_call", round(meter.queries / max(calls, 1)), "queries")
     _bench("dunning_run_queries_per_action", f"{meter.queries / max(actions, 1):.1f}", "queries")
+    # Every customer the run decided: reminded (an action) or told to reconcile first.
+    _bench("dunning_run_per_customer", f"{meter.elapsed * 1000 / max(actions + to_reconcile, 1):.1f}", "ms")
+    _bench("dunning_run_load_1min", f"{os.getloadavg()[0]:.1f}", "runnable processes")
 
 
 def _time_dashboard(env, rounds):

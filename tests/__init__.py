@@ -43,3 +43,4 @@ from . import test_dunning_letters_pdf
 from . import test_einvoice_reporting
 from . import test_dunning_run_queue
 from . import test_activity_once
+from . import test_dunning_run_decided_once
