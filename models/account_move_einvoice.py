@@ -353,21 +353,16 @@ class AccountMove(models.Model):
         if not unpaid:
             return True
         activity_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_reconcile")
-        partners = unpaid.commercial_partner_id
-        existing = {
-            res_id
-            for [res_id] in self.env["mail.activity"]._read_group(
-                [
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "in", partners.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ],
-                ["res_id"],
-            )
-        }
-        for partner in partners.filtered(lambda partner: partner.id not in existing):
-            invoices = unpaid.filtered(lambda move, partner=partner: move.commercial_partner_id == partner)
-            partner.activity_schedule(
+        # The activity goes to the company's credit trail of the customer, not to the chatter every company
+        # of the database reads.
+        groups = unpaid.grouped(lambda move: (move.commercial_partner_id.id, move.company_id.id))
+        trails = self.env["credit.recovery.partner.log"]._credit_logs_of(groups)
+        for key, invoices in groups.items():
+            trail = trails[key]
+            if activity_type in trail.activity_ids.activity_type_id:
+                continue
+            partner = invoices.commercial_partner_id
+            trail.activity_schedule(
                 act_type_xmlid="account_credit_recovery.mail_activity_type_credit_reconcile",
                 date_deadline=today,
                 summary=self.env._("Payment announced by %(customer)s not received", customer=partner.name),

@@ -42,3 +42,7 @@ from . import test_dunning_tools
 from . import test_dunning_letters_pdf
 from . import test_einvoice_reporting
 from . import test_dunning_run_queue
+from . import test_gates_shared_notes
+from . import test_gates_foreign_late_amounts
+from . import test_gates_rpc_models
+from . import test_gates_einvoice_alias
