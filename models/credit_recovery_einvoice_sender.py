@@ -20,7 +20,11 @@ class MailThread(models.AbstractModel):
             company_id = (route[2] or {}).get("company_id")
             # sudo: the gateway matches the sender with the companies' settings, whoever the mail claims to be.
             Company = self.env["res.company"].sudo()
-            companies = Company.browse(company_id) if company_id else Company.search([])
+            companies = (
+                Company.browse(company_id)
+                if company_id
+                else Company.search([("credit_einvoice_platform_senders", "!=", False)])
+            )
             if not companies._credit_einvoice_sender_allowed(email):
                 _logger.warning(
                     "E-invoicing alias: e-mail %s from %s dropped, not a sender of the platform.",

@@ -2,7 +2,6 @@
 
 - The credit trail (``credit.recovery.partner.log``) is append-only: its messages are written by the module,
   and the notes its users add are signed by them; nobody edits, deletes or backdates one.
-- A case's competent court is confirmed by a Credit Manager only, whatever field is written.
 - A payment plan's status and its notice before forfeiture change through the plan's own actions only
   (signing, cancelling, the daily check, the notice, the forfeiture); a context key a caller can send
   never opens them.
@@ -80,19 +79,6 @@ class CreditRecoveryPartnerLog(models.Model):
         return super()._message_update_content(message, body, *args, **kwargs)
 
 
-class CreditRecoveryCase(models.Model):
-    _inherit = "credit.recovery.case"
-
-    def write(self, vals):
-        if (
-            vals.get("court_confirmed")
-            and not self.env.su
-            and not self.env.user.has_group("account_credit_recovery.group_credit_manager")
-        ):
-            raise AccessError(self.env._("Only a Credit Manager can confirm the competent court."))
-        return super().write(vals)
-
-
 class CreditRecoveryPlan(models.Model):
     _inherit = "credit.recovery.plan"
 
@@ -123,18 +109,13 @@ class CreditRecoveryPlan(models.Model):
     def _credit_transition(self):
         return self.with_context(credit_plan_transition=PLAN_TRANSITION)
 
-    # Each action checks its own conditions, then writes the status through the guard.
+    # Each action checks its own conditions, then writes the status through the guard. The private steps
+    # (forfeiture, notice, the notice spent) are wrapped too: JSON-RPC never reaches a private method.
     def action_sign(self):
         return super(CreditRecoveryPlan, self._credit_transition()).action_sign()
 
     def action_cancel(self):
         return super(CreditRecoveryPlan, self._credit_transition()).action_cancel()
-
-    def action_forfeit(self):
-        return super(CreditRecoveryPlan, self._credit_transition()).action_forfeit()
-
-    def action_send_forfeiture_notice(self):
-        return super(CreditRecoveryPlan, self._credit_transition()).action_send_forfeiture_notice()
 
     def action_credit_portal_decline(self):
         return super(CreditRecoveryPlan, self._credit_transition()).action_credit_portal_decline()
@@ -143,6 +124,14 @@ class CreditRecoveryPlan(models.Model):
     def _check_running_plans(self, date, company=None):
         return super(CreditRecoveryPlan, self._credit_transition())._check_running_plans(
             date, company=company
+        )
+
+    def _credit_forfeit(self, paid, due):
+        return super(CreditRecoveryPlan, self._credit_transition())._credit_forfeit(paid, due)
+
+    def _credit_send_forfeiture_notice(self, date, arrears):
+        return super(CreditRecoveryPlan, self._credit_transition())._credit_send_forfeiture_notice(
+            date, arrears
         )
 
     def _credit_on_instalments_kept(self):

@@ -1,7 +1,9 @@
 from email.message import EmailMessage
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .einvoice_common import EinvoiceCommon, message, reference
@@ -85,16 +87,23 @@ class TestGatesEinvoiceAlias(EinvoiceCommon):
         with self.assertRaises(AccessError):
             company.action_credit_einvoice_generate_key()
         self.assertNotIn("credit_einvoice_api_key", company.fields_get())
-        Settings = self.env["res.config.settings"].with_user(self.credit_manager)
-        self.assertNotIn("credit_einvoice_api_key", Settings.fields_get())
-        arch = Settings.get_views([(False, "form")])["views"]["form"]["arch"]
-        self.assertIn("credit_einvoice_platform_senders", arch)
-        self.assertNotIn("credit_einvoice_api_key", arch)
         with self.assertRaises(AccessError):
-            Settings.create({"credit_einvoice_api_key": "cle-du-manager"})
+            self.env["res.config.settings"].with_user(self.credit_manager).create(
+                {"credit_einvoice_api_key": "cle-du-manager"}
+            )
+        # The settings show the key to the settings administrators only.
+        view = self.env.ref("account_credit_recovery.res_config_settings_view_form_credit_einvoice")
+        [setting] = etree.fromstring(view.arch).xpath("//setting[.//field[@name='credit_einvoice_api_key']]")
+        self.assertEqual(setting.get("groups"), "base.group_system")
         self.assertEqual(self.company.sudo().credit_einvoice_api_key, "cle-secrete-0123456789")
         # The settings administrator reads and renews it.
-        admin = self.env.ref("base.user_admin")
+        admin = new_test_user(
+            self.env,
+            login="settings_admin",
+            groups="base.group_user,base.group_system",
+            company_id=self.company.id,
+            company_ids=[self.company.id],
+        )
         settings = self.env["res.config.settings"].with_user(admin).create({})
         self.assertEqual(settings.credit_einvoice_api_key, "cle-secrete-0123456789")
         self.company.with_user(admin).action_credit_einvoice_generate_key()

@@ -109,7 +109,9 @@ class TestGatesRpcModels(RpcGatesCommon):
         for user in (self.portal, self.lyon_controller):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self.trail.with_user(user).read(["partner_id"])
-            self.assertFalse(self.env["credit.recovery.partner.log"].with_user(user).search([]))
+        self.assertFalse(self.env["credit.recovery.partner.log"].with_user(self.lyon_controller).search([]))
+        with self.assertRaises(AccessError):
+            self.env["credit.recovery.partner.log"].with_user(self.portal).search([])
 
     def test_court_reference_data(self):
         court = self.env["credit.recovery.court"].search([], limit=1)
@@ -142,13 +144,16 @@ class TestGatesRpcModels(RpcGatesCommon):
             .create({"partner_id": self.customer.id, "move_ids": [Command.set(self.invoice.ids)]})
         )
         court = self.env["credit.recovery.court"].search([("kind", "in", ("commerce", "tae"))], limit=1)
-        case.with_user(self.credit_controller).write(
-            {"court_jurisdiction": "commercial", "court_id": court.id}
-        )
-        for values in ({"court_confirmed": True}, {"court_id": court.id, "court_confirmed": True}):
+        for values in (
+            {"court_confirmed": True},
+            {"court_jurisdiction": "commercial", "court_id": court.id, "court_confirmed": True},
+        ):
             with self.subTest(values=values), self.assertRaises(AccessError):
                 case.with_user(self.credit_controller).write(values)
+        with self.assertRaises(AccessError):
+            case.with_user(self.credit_controller).action_confirm_court()
         self.assertFalse(case.court_confirmed)
+        case.with_user(self.credit_manager).write({"court_jurisdiction": "commercial", "court_id": court.id})
         with self.assertRaises(AccessError):
             case.with_user(self.lyon_controller).read(["court_id"])
         with self.assertRaises(AccessError):

@@ -102,7 +102,9 @@ class TestGatesSharedNotes(CreditRecoveryCommon):
             self.env["credit.recovery.promise"]._check_due_promises(fields.Date.today())
         self.assertIn("by 2026-03-12 broken: recovery resumes", self._trail().message_ids[0].body)
         self._assert_only_in_trail("1,200.00", "480.00")
-        plan._credit_forfeit(0.0, 600.0)
+        with freeze_time("2026-03-27"):  # its first instalment, due on 10 March, is missed
+            self.env["credit.recovery.plan"]._check_running_plans(fields.Date.today(), company=self.company)
+        self.assertEqual(plan.state, "forfeited")
         self.assertIn("Payment plan forfeited", self._trail().message_ids[0].body)
         self.assertNotIn("forfeited", self._shared_bodies())
 
