@@ -98,3 +98,5 @@ from . import res_config_settings_retention
 from . import account_move_retention
 from . import res_partner_retention
 from . import mail_activity_mixin
+from . import credit_recovery_rpc_gates
+from . import credit_recovery_einvoice_sender

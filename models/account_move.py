@@ -413,7 +413,13 @@ class AccountMove(models.Model):
                 tables, limit_key[0], as_of, fixed_rate=limit_key[1]
             )
         computable_until, missing = limits[limit_key]
-        detail = {"days_overdue": 0, "penalties": [], "indemnity": 0.0, "legal_interest": 0.0}
+        detail = {
+            "days_overdue": 0,
+            "penalties": [],
+            "indemnity": 0.0,
+            "indemnity_company": 0.0,
+            "legal_interest": 0.0,
+        }
         accrue_to = min(as_of, computable_until) if computable_until else None
         # Collective proceedings (C. com. L622-28, L631-14, L641-3): the opening judgment stops penalties
         # and interest on the claims born before it, from the day of the judgment.
@@ -456,6 +462,9 @@ class AccountMove(models.Model):
             indemnity_owed = commercial.credit_collective_proceeding == "none"
         if late and is_business and not indemnity_billed and indemnity_owed:
             company = self.company_id
+            # A fixed amount in euros (D441-5): ``indemnity_company`` is claimed as such, ``indemnity`` is its
+            # equivalent in the invoice's currency (a penalty invoice in that currency bills it).
+            detail["indemnity_company"] = company.credit_recovery_indemnity_amount
             detail["indemnity"] = company.currency_id._convert(
                 company.credit_recovery_indemnity_amount, self.currency_id, company, as_of
             )

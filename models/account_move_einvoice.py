@@ -352,10 +352,17 @@ class AccountMove(models.Model):
         unpaid.write({"credit_einvoice_hold_reason": "reconcile"})
         if not unpaid:
             return True
+        # The activity goes to the company's credit trail of the customer, not to the chatter every company
+        # of the database reads: one per customer and company, none if one is open.
+        groups = unpaid.grouped(lambda move: (move.commercial_partner_id.id, move.company_id.id))
+        trails = self.env["credit.recovery.partner.log"]._credit_logs_of(groups)
+        invoices_of_trail = {trails[key].id: invoices for key, invoices in groups.items()}
 
-        def describe(partner):
-            invoices = unpaid.filtered(lambda move: move.commercial_partner_id == partner)
-            summary = self.env._("Payment announced by %(customer)s not received", customer=partner.name)
+        def describe(trail):
+            invoices = invoices_of_trail[trail.id]
+            summary = self.env._(
+                "Payment announced by %(customer)s not received", customer=invoices.commercial_partner_id.name
+            )
             note = self.env._(
                 "The buyer's platform announced a payment (status 211) of %(invoices)s, and the grace period "
                 "is over. Find the payment and reconcile it; if nothing arrived, resume the reminders of the "
@@ -364,7 +371,7 @@ class AccountMove(models.Model):
             )
             return summary, note, invoices[0]._credit_einvoice_user()
 
-        unpaid.commercial_partner_id._credit_activity_schedule_once(
+        self.env["credit.recovery.partner.log"].sudo().union(*trails.values())._credit_activity_schedule_once(
             "account_credit_recovery.mail_activity_type_credit_reconcile", today, describe
         )
         return True

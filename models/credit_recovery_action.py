@@ -615,6 +615,9 @@ class CreditRecoveryAction(models.Model):
                 currency = action.company_id.currency_id
                 penalties = indemnity = 0.0
                 missing = accrued_until = False
+                # A foreign-currency debt accrues penalties in its currency: {currency: [in it, in company
+                # currency]}; the fixed indemnity is in euros, its equivalent in the invoice's currency beside.
+                foreign = defaultdict(lambda: [0.0, 0.0, 0.0])
                 for move in action.line_ids.credit_debt_move_id:
                     detail = details.get(move)
                     if not detail:
@@ -628,13 +631,28 @@ class CreditRecoveryAction(models.Model):
                         for item in detail.get("penalties", [])
                         if item["line"] in action.line_ids._credit_debt_lines()
                     )
-                    penalties += move.currency_id._convert(accrued, currency, action.company_id, as_of)
-                    indemnity += move.currency_id._convert(
-                        detail.get("indemnity", 0.0), currency, action.company_id, as_of
-                    )
+                    accrued_company = move.currency_id._convert(accrued, currency, action.company_id, as_of)
+                    penalties += accrued_company
+                    indemnity += detail.get("indemnity_company", 0.0)
+                    if move.currency_id != currency:
+                        foreign[move.currency_id][0] += accrued
+                        foreign[move.currency_id][1] += accrued_company
+                        foreign[move.currency_id][2] += detail.get("indemnity", 0.0)
                 result[action.id] = {
                     "penalties": currency.round(penalties),
                     "indemnity": currency.round(indemnity),
+                    # [(currency, penalties in it, their company-currency equivalent, indemnities in it)]
+                    "foreign": [
+                        (
+                            foreign_currency,
+                            foreign_currency.round(amounts[0]),
+                            currency.round(amounts[1]),
+                            foreign_currency.round(amounts[2]),
+                        )
+                        for foreign_currency, amounts in sorted(
+                            foreign.items(), key=lambda item: item[0].name
+                        )
+                    ],
                     "total": currency.round(action._letter_lines()[1] + penalties + indemnity),
                     "missing_rate": missing,
                     "accrued_until": accrued_until,

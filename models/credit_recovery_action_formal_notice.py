@@ -286,12 +286,11 @@ class CreditRecoveryAction(models.Model):
             rates += [
                 semester for item in items for semester in item.get("semesters", []) if semester not in rates
             ]
-            penalties = move.currency_id._convert(
-                sum(item["amount"] for item in items), currency, company, letter_date
-            )
-            indemnity = move.currency_id._convert(
-                detail.get("indemnity", 0.0), currency, company, letter_date
-            )
+            # Penalties accrue on the debt in its currency (equivalent in company currency beside); the
+            # indemnity is a fixed amount in euros (D441-5), its equivalent in the invoice's currency beside.
+            penalties_currency = move.currency_id.round(sum(item["amount"] for item in items))
+            penalties = move.currency_id._convert(penalties_currency, currency, company, letter_date)
+            indemnity = detail.get("indemnity_company", 0.0)
             rows.append(
                 {
                     "move": move,
@@ -306,6 +305,8 @@ class CreditRecoveryAction(models.Model):
                     "is_penalty_invoice": move.credit_is_penalty_invoice,
                     "penalties": penalties if is_business else 0.0,
                     "indemnity": indemnity if is_business else 0.0,
+                    "penalties_currency": penalties_currency if is_business else 0.0,
+                    "indemnity_currency": detail.get("indemnity", 0.0) if is_business else 0.0,
                 }
             )
         # A penalty invoice is claimed once, as what it is: penalties and indemnities already invoiced.
@@ -314,6 +315,14 @@ class CreditRecoveryAction(models.Model):
         penalties = currency.round(sum(row["penalties"] for row in rows))
         indemnity = currency.round(sum(row["indemnity"] for row in rows))
         total = currency.round(principal + invoiced + penalties + indemnity)
+        foreign_penalties = {}
+        for row in rows:
+            if row["currency"] != currency and row["penalties_currency"]:
+                in_currency, in_company = foreign_penalties.get(row["currency"], (0.0, 0.0))
+                foreign_penalties[row["currency"]] = (
+                    in_currency + row["penalties_currency"],
+                    in_company + row["penalties"],
+                )
         foreign_totals = {}
         for row in rows:
             if row["currency"] != currency and not row["is_penalty_invoice"]:
@@ -343,6 +352,13 @@ class CreditRecoveryAction(models.Model):
                 )
             ],
             "invoiced": invoiced,
+            # The penalties accrued in each foreign currency, with their company-currency equivalent.
+            "foreign_penalties": [
+                (foreign, foreign.round(in_currency), currency.round(in_company))
+                for foreign, (in_currency, in_company) in sorted(
+                    foreign_penalties.items(), key=lambda total: total[0].name
+                )
+            ],
             "penalties": penalties,
             "indemnity": indemnity,
             "total": total,

@@ -154,15 +154,15 @@ class CreditRecoveryPlan(models.Model):
             plan.write(
                 {"state": "running", "date_signed": plan.date_signed or fields.Date.context_today(self)}
             )
-            plan.partner_id.message_post(
-                body=self.env._(
-                    "Payment plan signed: %(debt)s in %(count)s payments, the last on %(date)s.",
-                    debt=plan.currency_id.format(plan.amount_total),
-                    count=len(plan.instalment_ids),
-                    date=fields.Date.to_string(max(plan.instalment_ids.mapped("date"))),
-                ),
-                subtype_xmlid="mail.mt_note",
+            body = self.env._(
+                "Payment plan signed: %(debt)s in %(count)s payments, the last on %(date)s.",
+                debt=plan.currency_id.format(plan.amount_total),
+                count=len(plan.instalment_ids),
+                date=fields.Date.to_string(max(plan.instalment_ids.mapped("date"))),
             )
+            plan.message_post(body=body, subtype_xmlid="mail.mt_note")
+            # The debt is the company's: on its credit trail of the customer, not the shared chatter.
+            plan._credit_trail()._credit_log_post(body)
         return True
 
     @api.ondelete(at_uninstall=False)
@@ -220,9 +220,15 @@ class CreditRecoveryPlan(models.Model):
                 due=self.currency_id.format(due),
             )
         )
-        self.partner_id.message_post(
-            body=self.env._("Payment plan forfeited: an instalment was missed, recovery resumes."),
-            subtype_xmlid="mail.mt_note",
+        self._credit_trail()._credit_log_post(
+            self.env._("Payment plan forfeited: an instalment was missed, recovery resumes.")
+        )
+
+    def _credit_trail(self):
+        """The credit trail of the plan's customer in the plan's company (sudo, see the partner log)."""
+        self.ensure_one()
+        return self.env["credit.recovery.partner.log"]._credit_log_of(
+            self.partner_id.commercial_partner_id, self.company_id
         )
 
 

@@ -28,11 +28,10 @@ class CreditRecoveryPlan(models.Model):
         self._credit_check_portal_request()
         self.write({"portal_request_state": "accepted"})
         for plan in self:
-            plan.partner_id.message_post(
-                body=self.env._(
+            plan._credit_trail()._credit_log_post(
+                self.env._(
                     "Payment plan asked on the customer's page accepted by %(user)s.", user=self.env.user.name
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
             plan._credit_portal_answer(
                 self.env._(
@@ -48,11 +47,10 @@ class CreditRecoveryPlan(models.Model):
         self._credit_check_portal_request()
         self.write({"portal_request_state": "declined", "state": "cancel"})
         for plan in self:
-            plan.partner_id.message_post(
-                body=self.env._(
+            plan._credit_trail()._credit_log_post(
+                self.env._(
                     "Payment plan asked on the customer's page declined by %(user)s.", user=self.env.user.name
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
             plan._credit_portal_answer(
                 self.env._(

@@ -118,13 +118,14 @@ class CreditRecoveryPortalAccess(models.Model):
             access.write(
                 {"active": False, "revoked_date": fields.Datetime.now(), "revoked_by_id": self.env.user.id}
             )
-            access.partner_id.message_post(
-                body=self.env._(
+            self.env["credit.recovery.partner.log"]._credit_log_of(
+                access.partner_id, access.company_id
+            )._credit_log_post(
+                self.env._(
                     "Link to the customer's credit page of %(company)s revoked by %(user)s.",
                     company=access.company_id.name,
                     user=self.env.user.name,
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
         return True
 
@@ -406,12 +407,14 @@ class CreditRecoveryPortalAccess(models.Model):
         return partner.credit_controller_id or partner.user_id or self.env.ref("base.user_admin")
 
     def _credit_portal_log(self, note, acknowledgement):
-        """Log the action in the customer's chatter, tell its credit controller, acknowledge to the customer."""
+        """Log the action in the company's credit trail of the customer (the amounts are the company's, the
+        customer's chatter is shared by every company), tell its credit controller, acknowledge to the customer."""
         self.ensure_one()
         partner = self.partner_id
+        trail = self.env["credit.recovery.partner.log"]._credit_log_of(partner, self.company_id)
         # The customer itself did it: it signs the note.
-        partner.message_post(body=note, author_id=partner.id, subtype_xmlid="mail.mt_note")
-        partner.activity_schedule(
+        trail.message_post(body=note, author_id=partner.id, subtype_xmlid="mail.mt_note")
+        trail.activity_schedule(
             act_type_xmlid="account_credit_recovery.mail_activity_type_credit_portal_request",
             summary=self.env._("Customer's page: %(customer)s", customer=partner.name),
             note=note,

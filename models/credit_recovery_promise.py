@@ -77,17 +77,20 @@ class CreditRecoveryPromise(models.Model):
         if not due:
             return due
         receivables = due._current_receivables()
+        # The amount promised is the company's: the note goes to its credit trail of the customer.
+        trails = self.env["credit.recovery.partner.log"]._credit_logs_of(
+            (promise.partner_id.id, promise.company_id.id) for promise in due
+        )
         for promise in due:
             paid = promise.residual_at_promise - receivables.get(promise.partner_id.id, 0.0)
             kept = promise.currency_id.compare_amounts(paid, promise.amount) >= 0
             promise.state = "kept" if kept else "broken"
-            promise.partner_id.message_post(
-                body=self.env._(
+            trails[promise.partner_id.id, promise.company_id.id]._credit_log_post(
+                self.env._(
                     "Promise to pay %(amount)s by %(date)s %(outcome)s.",
                     amount=promise.currency_id.format(promise.amount),
                     date=fields.Date.to_string(promise.date),
                     outcome=self.env._("kept") if kept else self.env._("broken: recovery resumes"),
-                ),
-                subtype_xmlid="mail.mt_note",
+                )
             )
         return due

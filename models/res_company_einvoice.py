@@ -12,9 +12,17 @@ class ResCompany(models.Model):
     credit_einvoice_api_key = fields.Char(
         string="E-invoicing Platform API Key",
         copy=False,
-        groups="account_credit_recovery.group_credit_manager",
+        # A secret: the settings administrators only read or set it, never a Credit Manager (who writes the
+        # company's other credit settings) nor anyone through JSON-RPC.
+        groups="base.group_system",
         help="The key the accredited platform sends in the X-Api-Key header when it posts lifecycle statuses to "
         "/credit_recovery/einvoice/status. Keep it secret; generate a new one to revoke the old one.",
+    )
+    credit_einvoice_platform_senders = fields.Char(
+        string="E-invoicing Platform Senders",
+        help="The e-mail addresses or domains the accredited platform sends lifecycle statuses from, separated "
+        "by commas (statuts@plateforme.fr, plateforme.fr). The e-invoicing alias accepts only e-mails from them; "
+        "the others are logged and dropped.",
     )
     credit_einvoice_grace_days = fields.Integer(
         string="Grace Period After Payment Sent (days)",
@@ -55,11 +63,49 @@ class ResCompany(models.Model):
 
     def action_credit_einvoice_generate_key(self):
         """A new random API key for the platform (the old one stops working)."""
-        if not self.env.user.has_group("account_credit_recovery.group_credit_manager"):
-            raise AccessError(self.env._("Only a Credit Manager can set the platform API key."))
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(self.env._("Only a settings administrator can set the platform API key."))
         for company in self:
             company.credit_einvoice_api_key = secrets.token_urlsafe(32)
         return True
+
+    def _credit_manager_settings(self):
+        # The platform's API key is a secret of the settings administrators.
+        return super()._credit_manager_settings() - {"credit_einvoice_api_key"}
+
+    @api.constrains("credit_einvoice_platform_senders")
+    def _check_credit_einvoice_platform_senders(self):
+        for company in self:
+            for sender in company._credit_einvoice_senders():
+                if not re.fullmatch(r"([^@\s,]+@)?[a-z0-9-]+(\.[a-z0-9-]+)+", sender):
+                    raise ValidationError(
+                        self.env._(
+                            "%(sender)s is neither an e-mail address nor a domain: write the platform's senders "
+                            "as statuts@plateforme.fr or plateforme.fr, separated by commas.",
+                            sender=sender,
+                        )
+                    )
+
+    def _credit_einvoice_senders(self):
+        """The platform's sender addresses and domains of the company, lowercase."""
+        self.ensure_one()
+        return [
+            sender.strip().lower()
+            for sender in (self.credit_einvoice_platform_senders or "").split(",")
+            if sender.strip()
+        ]
+
+    def _credit_einvoice_sender_allowed(self, email):
+        """Whether ``email`` (a normalized address) is one of the platform's senders of a company of ``self``."""
+        email = (email or "").lower()
+        if "@" not in email:
+            return False
+        domain = email.rsplit("@", 1)[1]
+        return any(
+            sender == email if "@" in sender else sender == domain
+            for company in self
+            for sender in company._credit_einvoice_senders()
+        )
 
     def _credit_einvoice_platform_send(self, outbound):
         """Hook: hand the CDAR message ``outbound.cdar_xml`` (bytes as text) to the company's platform.

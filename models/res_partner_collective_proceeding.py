@@ -187,7 +187,8 @@ class ResPartner(models.Model):
 
         Each open invoice born before the opening judgment: principal due, penalties accrued up to the day
         before the judgment and the 40 EUR when it was already late then (what the engine computes on the
-        opening date).
+        opening date). A claim in a foreign currency is listed in it too (``*_currency``), converted at the
+        rate of the opening judgment's date (C. com. R622-23); the 40 EUR is a fixed amount in euros.
         """
         self.ensure_one()
         company = self.env.company
@@ -215,21 +216,37 @@ class ResPartner(models.Model):
             penalties = sum(item["amount"] for item in detail.get("penalties", [])) + detail.get(
                 "billed_penalties", 0.0
             )
-            indemnity = detail.get("indemnity", 0.0) + detail.get("billed_indemnity", 0.0)
+            billed_indemnity = detail.get("billed_indemnity", 0.0)
+            indemnity = detail.get("indemnity", 0.0) + billed_indemnity
             principal = 0.0 if move.credit_is_penalty_invoice else move.amount_residual
             rows.append(
                 {
                     "move": move,
                     "due": move.invoice_date_due,
+                    "currency": move.currency_id,
+                    "principal_currency": move.currency_id.round(principal),
+                    "penalties_currency": move.currency_id.round(penalties),
+                    "indemnity_currency": move.currency_id.round(indemnity),
                     "principal": move.currency_id._convert(principal, currency, company, opening),
                     "penalties": move.currency_id._convert(penalties, currency, company, opening),
-                    "indemnity": move.currency_id._convert(indemnity, currency, company, opening),
+                    "indemnity": currency.round(
+                        detail.get("indemnity_company", 0.0)
+                        + move.currency_id._convert(billed_indemnity, currency, company, opening)
+                    ),
                 }
             )
         totals = {
             key: currency.round(sum(row[key] for row in rows))
             for key in ("principal", "penalties", "indemnity")
         }
+        foreign = {}
+        for row in rows:
+            if row["currency"] != currency:
+                in_currency, in_company = foreign.get(row["currency"], (0.0, 0.0))
+                foreign[row["currency"]] = (
+                    in_currency + row["principal_currency"] + row["penalties_currency"],
+                    in_company + row["principal"] + row["penalties"],
+                )
         return {
             "company": company,
             "currency": currency,
@@ -237,5 +254,12 @@ class ResPartner(models.Model):
             "deadline": self._credit_claim_declaration_deadline(company),
             "rows": rows,
             "totals": totals,
+            # Principal and penalties claimed in each foreign currency, with their euro equivalent.
+            "foreign_totals": [
+                (foreign_currency, foreign_currency.round(in_currency), currency.round(in_company))
+                for foreign_currency, (in_currency, in_company) in sorted(
+                    foreign.items(), key=lambda total: total[0].name
+                )
+            ],
             "total": currency.round(sum(totals.values())),
         }

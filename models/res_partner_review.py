@@ -56,11 +56,13 @@ class ResPartner(models.Model):
         review_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_review")
         for partner in self.commercial_partner_id:
             partner.write({"credit_last_review_date": today, "credit_last_reviewer_id": self.env.user.id})
-            partner.activity_ids.filtered(
+            # The review, its activity and the level are the company's: on its credit trail of the customer.
+            trail = partner._credit_trail()
+            trail.activity_ids.filtered(
                 lambda activity: activity.activity_type_id == review_type
             ).action_done()
-            partner.message_post(
-                body=self.env._(
+            trail._credit_log_post(
+                self.env._(
                     "Credit review done by %(user)s: risk level %(level)s, next review on %(date)s.",
                     user=self.env.user.name,
                     level=partner._credit_level_label(partner.credit_risk_level),
@@ -112,22 +114,20 @@ class ResPartner(models.Model):
                     not partner.credit_next_review_date or partner.credit_next_review_date <= today
                 )
             )
-            already = set(
-                self.env["mail.activity"]
-                .search(
-                    [
-                        ("res_model", "=", "res.partner"),
-                        ("res_id", "in", due.ids),
-                        ("activity_type_id", "=", review_type.id),
-                    ]
-                )
-                .mapped("res_id")
+            # The review of the company's risk level is scheduled on the company's credit trail.
+            trails = self.env["credit.recovery.partner.log"]._credit_logs_of(
+                (partner.id, company.id) for partner in due
             )
+            already = {
+                trail.partner_id.id
+                for trail in trails.values()
+                if review_type in trail.activity_ids.activity_type_id
+            }
             for partner in due:
                 if partner.id in already:
                     continue
                 user = partner.credit_controller_id or partner.user_id or self.env.ref("base.user_admin")
-                partner.activity_schedule(
+                trails[partner.id, company.id].activity_schedule(
                     act_type_xmlid="account_credit_recovery.mail_activity_type_credit_review",
                     date_deadline=today,
                     summary=self.env._(

@@ -105,7 +105,7 @@ class ResPartner(models.Model):
             for move, detail in details.items():
                 accrued = sum(item["amount"] for item in detail.get("penalties", []))
                 penalties += move.currency_id._convert(accrued, currency, company, as_of)
-                indemnity += move.currency_id._convert(detail.get("indemnity", 0.0), currency, company, as_of)
+                indemnity += detail.get("indemnity_company", 0.0)  # a fixed amount in euros (D441-5)
         overdue = sum(row["residual"] for row in rows if row["residual"] > 0 and row["days_overdue"] > 0)
         return {
             "partner": partner,

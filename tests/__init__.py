@@ -44,3 +44,7 @@ from . import test_einvoice_reporting
 from . import test_dunning_run_queue
 from . import test_activity_once
 from . import test_dunning_run_decided_once
+from . import test_gates_shared_notes
+from . import test_gates_foreign_late_amounts
+from . import test_gates_rpc_models
+from . import test_gates_einvoice_alias

@@ -269,10 +269,11 @@ class TestCreditReview(CreditRecoveryCommon):
         cls.customer.write({"credit_controller_id": cls.credit_controller.id, "user_id": cls.salesman.id})
 
     def _reviews(self):
+        trail = self.env["credit.recovery.partner.log"]._credit_log_of(self.customer, self.company)
         return self.env["mail.activity"].search(
             [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "=", self.customer.id),
+                ("res_model", "=", trail._name),
+                ("res_id", "=", trail.id),
                 ("activity_type_id", "=", self.review_type.id),
             ]
         )

@@ -130,6 +130,7 @@ class TestEinvoiceImport(EinvoiceCommon):
         alias_domain = self.env["mail.alias.domain"].create({"name": "credit.example.com"})
         alias = self.env.ref("account_credit_recovery.mail_alias_credit_einvoice_status")
         alias.alias_domain_id = alias_domain
+        self.company.credit_einvoice_platform_senders = "plateforme.example.com"
         mail = EmailMessage()
         mail["From"] = "statuts@plateforme.example.com"
         mail["To"] = "einvoice-status@credit.example.com"
@@ -160,6 +161,7 @@ class TestEinvoiceImport(EinvoiceCommon):
         self.env.ref(
             "account_credit_recovery.mail_alias_credit_einvoice_status"
         ).alias_domain_id = alias_domain
+        self.company.credit_einvoice_platform_senders = "quelqu.un@example.com"
         mail = EmailMessage()
         mail["From"] = "quelqu.un@example.com"
         mail["To"] = "einvoice-status@credit.example.com"

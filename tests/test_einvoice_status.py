@@ -122,8 +122,8 @@ class TestEinvoiceStatusEffects(EinvoiceCommon):
         self.assertFalse(self._run(13))
         reconcile = self.env["mail.activity"].search(
             [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "=", self.customer.id),
+                ("res_model", "=", "credit.recovery.partner.log"),
+                ("res_id", "=", self.customer.with_company(invoice.company_id)._credit_trail().id),
                 (
                     "activity_type_id",
                     "=",
@@ -149,7 +149,21 @@ class TestEinvoiceStatusEffects(EinvoiceCommon):
         self.assertFalse(invoice.credit_einvoice_on_hold)
         self.assertFalse(
             self.env["mail.activity"].search(
-                [("res_model", "=", "res.partner"), ("res_id", "=", self.customer.id)]
+                [
+                    "|",
+                    "&",
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", self.customer.id),
+                    "&",
+                    ("res_model", "=", "credit.recovery.partner.log"),
+                    (
+                        "res_id",
+                        "in",
+                        self.env["credit.recovery.partner.log"]
+                        .search([("partner_id", "=", self.customer.id)])
+                        .ids,
+                    ),
+                ]
             )
         )
 

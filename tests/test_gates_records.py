@@ -70,7 +70,7 @@ class TestGatesRecords(CreditRecoveryCommon):
                 ],
             }
         )
-        plan.write({"state": "running", "date_signed": "2026-04-20"})
+        plan.sudo().write({"state": "running", "date_signed": "2026-04-20"})
         with self.assertRaisesRegex(UserError, "signed by the customer"):
             plan.with_user(self.credit_manager).unlink()
         self.assertTrue(plan.exists())

@@ -17,6 +17,9 @@ class TestPortalActions(CreditPortalCase):
             [("recipient_ids", "in", self.customer.ids), ("model", "=", "credit.recovery.portal.access")]
         )
 
+    def _trail(self):
+        return self.env["credit.recovery.partner.log"]._credit_log_of(self.customer, self.company)
+
     def _controller_activities(self, record):
         return self.env["mail.activity"].search(
             [
@@ -63,8 +66,8 @@ class TestPortalActions(CreditPortalCase):
             ],
         )
         self.assertNotIn(self.customer, self._decided_today())
-        self.assertIn("Promesse de payer 1", self.customer.message_ids[0].body)
-        self.assertTrue(self._controller_activities(self.customer))
+        self.assertIn("Promesse de payer 1", self._trail().message_ids[0].body)
+        self.assertTrue(self._controller_activities(self._trail()))
         mail = self._mails_to_customer()
         self.assertEqual(len(mail), 1)
         self.assertIn("promesse", mail.body_html)
@@ -106,7 +109,7 @@ class TestPortalActions(CreditPortalCase):
                 (self.today + timedelta(days=30), 630.0),
             ],
         )
-        self.assertTrue(self._controller_activities(self.customer))
+        self.assertTrue(self._controller_activities(self._trail()))
         action = plan.with_user(self.credit_controller).action_credit_portal_accept()
         self.assertEqual(plan.portal_request_state, "accepted")
         self.assertEqual(action["report_name"], "account_credit_recovery.report_credit_recovery_plan")
@@ -229,8 +232,8 @@ class TestPortalActions(CreditPortalCase):
         self.assertNotIn(self.overdue.name, references)
         self.assertIn(self.not_due.name, references)
         # Logged in the customer's chatter, an activity for its controller, an acknowledgement to the customer.
-        self.assertIn("Paiement en ligne de 1", self.customer.message_ids[0].body)
-        self.assertTrue(self._controller_activities(self.customer))
+        self.assertIn("Paiement en ligne de 1", self._trail().message_ids[0].body)
+        self.assertTrue(self._controller_activities(self._trail()))
         self.assertIn("Nous avons bien reçu votre paiement", self._mails_to_customer().body_html)
         # The next run leaves the customer alone: nothing it owes is overdue any more.
         self.assertNotIn(self.customer, self._decided_today())
@@ -260,8 +263,10 @@ class TestPortalActions(CreditPortalCase):
         self.assertEqual(requests(), 1)
         action = Dashboard.action_open_dashboard_tile("portal_requests")
         activity = self.env["mail.activity"].search(action["domain"])
-        self.assertEqual(activity, self._controller_activities(self.customer))
-        self.assertEqual((activity.res_model, activity.res_id), ("res.partner", self.customer.id))
+        self.assertEqual(activity, self._controller_activities(self._trail()))
+        self.assertEqual(
+            (activity.res_model, activity.res_id), ("credit.recovery.partner.log", self._trail().id)
+        )
         # Another controller's dashboard does not count it.
         other = Dashboard.with_user(self.credit_manager).get_dashboard_data(everyone=False)["tiles"]
         self.assertEqual({tile["key"]: tile["count"] for tile in other}["portal_requests"], 0)
