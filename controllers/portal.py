@@ -14,11 +14,14 @@ class CreditRecoveryPortal(PortalAccount):
     """The customer's credit page, opened by the secret link of its reminders (no login)."""
 
     def _credit_access(self, token):
-        """The live link of ``token``, else 404; the page speaks the customer's language."""
+        """The live link of ``token``, else 404; the page speaks the customer's document language."""
         access = request.env["credit.recovery.portal.access"]._credit_from_token(token)
         if not access:
             raise NotFound()
-        lang = access.partner_id.lang
+        try:
+            lang = access.partner_id._credit_document_lang()
+        except UserError:  # French is not active: the page speaks the customer's own language
+            lang = access.partner_id.lang
         if lang and request.env["res.lang"]._get_data(code=lang):
             request.update_context(lang=lang)
         # The visitor is not logged in: the link's record carries the rights, narrowed to its customer.

@@ -331,4 +331,4 @@ class CreditRecoveryCase(models.Model):
         """A request to a French court is written in French (ordonnance de Villers-Cotterêts, art. 111), whatever
         the debtor's language."""
         self.ensure_one()
-        return "fr_FR"
+        return self.env["res.partner"]._credit_french_lang()

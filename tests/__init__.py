@@ -48,3 +48,4 @@ from . import test_gates_shared_notes
 from . import test_gates_foreign_late_amounts
 from . import test_gates_rpc_models
 from . import test_gates_einvoice_alias
+from . import test_document_french

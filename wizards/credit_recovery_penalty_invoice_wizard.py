@@ -186,5 +186,5 @@ class CreditRecoveryPenaltyInvoiceWizard(models.TransientModel):
         return values
 
     def _penalty_invoice_lang(self, partner):
-        """French for a customer established in France, its own language otherwise."""
-        return "fr_FR" if partner.country_id.code == "FR" else partner.lang
+        """The customer's document language (French for a customer established in France)."""
+        return partner._credit_document_lang()
