@@ -3,7 +3,8 @@
 ``tests/common.py`` (``SharedFixture``) builds the company, its chart, the users and the French terms once, in a
 transaction kept open, and runs each class in a savepoint of it. This plugin turns that on and rolls the
 shared transaction back before any class that has a transaction of its own (a browser or HTTP case, a case
-of another module), which would otherwise wait on its locks, and at the end of the session.
+of another module), which would otherwise wait on its locks, and at the end of the session; it runs those
+classes after the ones that share the fixture.
 Loaded with ``-p pytest_shared_fixture`` and this folder on ``PYTHONPATH`` (``scripts/run_tests.sh``).
 It is outside the add-on: pytest loads a conftest.py before pytest-odoo names the add-on's modules.
 """
@@ -18,6 +19,18 @@ def _shared():
     return importlib.import_module("odoo.addons.account_credit_recovery.tests.common")
 
 
+def _shares(common, test_class):
+    return issubclass(test_class, common.CreditRecoveryCommon) and test_class._credit_shares_fixture()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    # The classes that share the fixture first, the others after (each order kept): one build of the fixture
+    # instead of one after each browser or HTTP case.
+    common = _shared()
+    common.SharedFixture.enabled = True
+    items.sort(key=lambda item: not (getattr(item, "cls", None) and _shares(common, item.cls)))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     TransactionCase = importlib.import_module("odoo.tests.common").TransactionCase
@@ -26,7 +39,7 @@ def pytest_runtest_setup(item):
     test_class = getattr(item, "cls", None)
     if test_class is None or not issubclass(test_class, TransactionCase):
         return
-    if not (issubclass(test_class, common.CreditRecoveryCommon) and test_class._credit_shares_fixture()):
+    if not _shares(common, test_class):
         common.SharedFixture.release()
 
 

@@ -2,7 +2,7 @@ import itertools
 import threading
 from unittest.mock import patch
 
-from odoo import api, http
+from odoo import Command, api, http
 from odoo.models import BaseModel
 from odoo.modules.registry import Registry
 from odoo.sql_db import TestCursor
@@ -178,25 +178,119 @@ class CreditRecoveryCommon(AccountTestInvoicingCommon):
         cls.env["ir.module.module"]._load_module_terms(["account_credit_recovery"], ["fr_FR"], overwrite=True)
         cls.company = cls.company_data["company"]
         cls.currency = cls.company.currency_id
-        user_values = {"company_id": cls.company.id, "company_ids": [cls.company.id]}
-        for attribute, name, group in (
+        for login, name, group in (
             ("credit_manager", "Claire Manager", "account_credit_recovery.group_credit_manager"),
             ("credit_controller", "Paul Controller", "account_credit_recovery.group_credit_controller"),
             ("invoicing_user", "Ines Invoicing", "account.group_account_invoice"),
             ("salesman", "Sam Salesman", "sales_team.group_sale_salesman"),
         ):
-            user = new_test_user(
-                cls.env, login=attribute, name=name, groups="base.group_user," + group, **user_values
-            )
-            setattr(cls, attribute, user)
-        cls.customer = cls.env["res.partner"].create(
+            setattr(cls, login, cls._company_user(login, "base.group_user," + group, name=name))
+        cls.customer = cls._new_customer("Boulangerie Martin SARL")
+
+    @classmethod
+    def _company_user(cls, login, groups, company=None, **values):
+        """A user of ``company`` only (the test company by default), in ``groups`` (comma-separated xml ids)."""
+        company = company or cls.company
+        return new_test_user(
+            cls.env, login=login, groups=groups, company_id=company.id, company_ids=[company.id], **values
+        )
+
+    @classmethod
+    def _new_customer(cls, name, country="base.fr", lang="fr_FR", is_company=True, **values):
+        """A customer established in ``country`` (an xml id), writing in ``lang``."""
+        return cls.env["res.partner"].create(
             {
-                "name": "Boulangerie Martin SARL",
-                "is_company": True,
-                "country_id": cls.env.ref("base.fr").id,
-                "lang": "fr_FR",
+                "name": name,
+                "is_company": is_company,
+                "country_id": cls.env.ref(country).id,
+                "lang": lang,
+                **values,
             }
         )
+
+    @classmethod
+    def _quotation(cls, partner, price_unit, user=None, **values):
+        """A quotation of one ``product_a`` at ``price_unit`` for ``partner``, by ``user`` (the salesman)."""
+        return (
+            cls.env["sale.order"]
+            .with_user(user or cls.salesman)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": cls.product_a.id, "product_uom_qty": 1, "price_unit": price_unit}
+                        )
+                    ],
+                    **values,
+                }
+            )
+        )
+
+    @classmethod
+    def _online_transaction(cls, order, reference, amount):
+        """A payment transaction of ``amount`` on ``order`` through a provider in test mode."""
+        provider = cls.env["payment.provider"].create(
+            {"name": "Test Provider", "code": "none", "state": "test", "company_id": cls.company.id}
+        )
+        return cls.env["payment.transaction"].create(
+            {
+                "provider_id": provider.id,
+                "payment_method_id": cls.env.ref("payment.payment_method_unknown").id,
+                "reference": reference,
+                "amount": amount,
+                "currency_id": order.currency_id.id,
+                "partner_id": order.partner_id.id,
+                "sale_order_ids": [Command.set(order.ids)],
+            }
+        )
+
+    @classmethod
+    def _deposit_schedule(cls):
+        """The payment schedule "30 / 40 / 30": at order, during the work, at delivery."""
+        return cls.env["credit.recovery.deposit.schedule"].create(
+            {
+                "name": "30 / 40 / 30",
+                "line_ids": [
+                    Command.create({"sequence": 1, "milestone": "order", "percent": 30.0}),
+                    Command.create({"sequence": 2, "milestone": "work", "percent": 40.0}),
+                    Command.create({"sequence": 3, "milestone": "delivery", "percent": 30.0}),
+                ],
+            }
+        )
+
+    @classmethod
+    def _dunning_fixture(cls, due_date):
+        """The dunning run's customer (e-mail, credit controller) with one 1,000.00 invoice due ``due_date``."""
+        cls.cron = cls.env.ref("account_credit_recovery.ir_cron_credit_recovery_run")
+        cls.policy = cls.company.credit_default_policy_id
+        cls.customer.write(
+            {"email": "compta@boulangerie-martin.fr", "credit_controller_id": cls.credit_controller.id}
+        )
+        cls.invoice = cls._invoice(cls.customer, 1000.0, "2026-03-01", due_date=due_date)
+        cls.line = cls.invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        cls.Action = cls.env["credit.recovery.action"]
+
+    def _overdue_customers(self, count, start, due_date):
+        """``count`` customers with an e-mail, each with one 100.00 invoice due ``due_date``."""
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Client {index:03d}", "is_company": True, "email": f"client{index}@example.com"}
+                for index in range(start, start + count)
+            ]
+        )
+        for partner in partners:
+            self._invoice(partner, 100.0, "2026-03-01", due_date=due_date)
+        return partners
+
+    @classmethod
+    def _reporting_fixture(cls):
+        """The reports' readers and customers: a read-only accountant, Garage Dupont and Hotel du Port."""
+        cls.accountant = cls._company_user(
+            "readonly_accountant", "base.group_user,account.group_account_readonly", name="Rita Readonly"
+        )
+        cls.customer_b = cls.customer.copy({"name": "Garage Dupont SAS"})
+        cls.customer_c = cls.customer.copy({"name": "Hotel du Port SA"})
 
     def _trigger_until_done(self, cron, calls=5):
         """Call the cron as Odoo's progress mechanism would: again while work remains (queued e-mails)."""
