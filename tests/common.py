@@ -117,8 +117,9 @@ class CreditRecoveryCommon(AccountTestInvoicingCommon):
     @classmethod
     def _gc_filestore(cls):
         # The files of the shared transaction are still in use: collected when it is rolled back.
-        if not cls._credit_shares_fixture():
-            super()._gc_filestore()
+        if cls._credit_shares_fixture():
+            return None
+        return super()._gc_filestore()
 
     @classmethod
     @AccountTestInvoicingCommon.setup_country("fr")
