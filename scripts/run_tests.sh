@@ -40,7 +40,8 @@ echo "Install log clean."
 
 echo "== Tests (pytest-odoo)"
 set +e
-"$PYTHON" -m pytest -p no:cacheprovider \
+# scripts/pytest_shared_fixture.py: the test classes share the French company's fixture (tests/common.py).
+PYTHONPATH="$REPO_DIR/scripts${PYTHONPATH:+:$PYTHONPATH}" "$PYTHON" -m pytest -p no:cacheprovider -p pytest_shared_fixture \
     --odoo-database="$DB" --odoo-addons-path="$(odoo_addons_path)" --odoo-log-level=warn --odoo-http \
     --odoo-extra=http-interface=127.0.0.1 -rs \
     "$(addons_dir)/$MODULE/tests" ${PYTEST_ARGS:-} 2>&1 | tee "$WORK/pytest.log"

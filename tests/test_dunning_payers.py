@@ -24,15 +24,8 @@ class TestNobodyWhoPaidIsReminded(CreditRecoveryCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_data_2 = cls.setup_other_company(name="Boulangerie Martin Belgique")
-        cls.cron = cls.env.ref("account_credit_recovery.ir_cron_credit_recovery_run")
-        cls.customer.write(
-            {"email": "compta@boulangerie-martin.fr", "credit_controller_id": cls.credit_controller.id}
-        )
-        cls.invoice = cls._invoice(cls.customer, 1000.0, "2026-03-01", due_date=DUE)
-        cls.line = cls.invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
-        cls.Action = cls.env["credit.recovery.action"]
+        cls._dunning_fixture(DUE)
         cls.Book = cls.env["credit.recovery.book.payment"]
-        cls.policy = cls.company.credit_default_policy_id
         cls.reconcile_type = cls.env.ref("account_credit_recovery.mail_activity_type_credit_reconcile")
 
     def _level(self, delay):

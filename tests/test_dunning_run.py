@@ -25,14 +25,7 @@ class TestDunningRunReliability(CreditRecoveryCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.cron = cls.env.ref("account_credit_recovery.ir_cron_credit_recovery_run")
-        cls.policy = cls.company.credit_default_policy_id
-        cls.customer.write(
-            {"email": "compta@boulangerie-martin.fr", "credit_controller_id": cls.credit_controller.id}
-        )
-        cls.invoice = cls._invoice(cls.customer, 1000.0, "2026-03-01", due_date=DUE)
-        cls.line = cls.invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
-        cls.Action = cls.env["credit.recovery.action"]
+        cls._dunning_fixture(DUE)
         cls.Run = cls.env["credit.recovery.run"]
 
     def _level(self, delay):
@@ -47,15 +40,7 @@ class TestDunningRunReliability(CreditRecoveryCommon):
         return self.Run.search([("company_id", "=", self.company.id), ("date", "=", day(offset))])
 
     def _customers(self, count, start=0):
-        partners = self.env["res.partner"].create(
-            [
-                {"name": f"Client {index:03d}", "is_company": True, "email": f"client{index}@example.com"}
-                for index in range(start, start + count)
-            ]
-        )
-        for partner in partners:
-            self._invoice(partner, 100.0, "2026-03-01", due_date=DUE)
-        return partners
+        return self._overdue_customers(count, start, DUE)
 
     # The two halves
 

@@ -25,15 +25,7 @@ class TestDunningRunQueries(CreditRecoveryCommon):
         )
 
     def _customers(self, count, start):
-        partners = self.env["res.partner"].create(
-            [
-                {"name": f"Client {index:03d}", "is_company": True, "email": f"client{index}@example.com"}
-                for index in range(start, start + count)
-            ]
-        )
-        for partner in partners:
-            self._invoice(partner, 100.0, "2026-03-01", due_date=DUE)
-        return partners
+        return self._overdue_customers(count, start, DUE)
 
     def _count_call(self, **kwargs):
         """SQL queries and the remaining work of one call of the scheduled action on the call day."""

@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import split_every
 
 from .common import CreditRecoveryCommon
@@ -213,12 +213,8 @@ class TestDunningRunQueue(CreditRecoveryCommon):
         # It needs queue_job's job runner: the administrators' choice, not the Credit Managers'.
         with self.assertRaises(AccessError):
             self.company.with_user(self.credit_manager).credit_use_job_queue = True
-        administrator = new_test_user(
-            self.env,
-            login="settings_admin",
-            groups="base.group_system,account_credit_recovery.group_credit_manager",
-            company_id=self.company.id,
-            company_ids=[self.company.id],
+        administrator = self._company_user(
+            "settings_admin", "base.group_system,account_credit_recovery.group_credit_manager"
         )
         Settings = self.env["res.config.settings"].with_user(administrator)
         arch = Settings.get_views([(False, "form")])["views"]["form"]["arch"]

@@ -6,7 +6,7 @@ from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import CreditRecoveryCommon
 
@@ -18,16 +18,7 @@ class TestCreditRecoveryEffectiveness(CreditRecoveryCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.accountant = new_test_user(
-            cls.env,
-            login="readonly_accountant",
-            name="Rita Readonly",
-            groups="base.group_user,account.group_account_readonly",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
-        )
-        cls.customer_b = cls.customer.copy({"name": "Garage Dupont SAS"})
-        cls.customer_c = cls.customer.copy({"name": "Hotel du Port SA"})
+        cls._reporting_fixture()
         levels = cls.company.credit_default_policy_id.level_ids
         cls.level_bap = levels.filtered(lambda level: level.delay_days < 0)[0]
         cls.level_reminder = levels.filtered(lambda level: level.channel == "email")[0]

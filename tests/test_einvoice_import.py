@@ -1,7 +1,7 @@
 from email.message import EmailMessage
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from .einvoice_common import (
@@ -192,12 +192,10 @@ class TestEinvoiceImport(EinvoiceCommon):
             messages.with_user(self.salesman).action_credit_retry()
         # A controller of another company sees none of it.
         other = self.setup_other_company(name="Filiale Lyon")["company"]
-        outsider = new_test_user(
-            self.env,
-            login="lyon_controller",
-            groups="base.group_user,account_credit_recovery.group_credit_controller",
-            company_id=other.id,
-            company_ids=[other.id],
+        outsider = self._company_user(
+            "lyon_controller",
+            "base.group_user,account_credit_recovery.group_credit_controller",
+            company=other,
         )
         self.assertFalse(self.Message.with_user(outsider).search([]))
         self.assertFalse(self.env["credit.recovery.einvoice.status"].with_user(outsider).search([]))

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
 from .common import CreditRecoveryCommon
 
@@ -21,13 +21,11 @@ class TestGatesAudit(CreditRecoveryCommon):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False, mail_notrack=False))
         cls.other_company = cls.setup_other_company(name="Filiale Lyon SAS")["company"]
         cls.credit_manager.company_ids |= cls.other_company
-        cls.other_user = new_test_user(
-            cls.env,
-            login="lyon_controller",
+        cls.other_user = cls._company_user(
+            "lyon_controller",
+            "base.group_user,account_credit_recovery.group_credit_controller",
+            company=cls.other_company,
             name="Lea Lyon",
-            groups="base.group_user,account_credit_recovery.group_credit_controller",
-            company_id=cls.other_company.id,
-            company_ids=[cls.other_company.id],
         )
 
     def _trail(self, company=None):

@@ -111,12 +111,8 @@ class TestGatesOfficialRates(CreditRecoveryCommon):
         )
         self.rate.with_user(everywhere).note = "Checked against the ECB site."
         self.assertEqual(self.rate.note, "Checked against the ECB site.")
-        accounting_admin = new_test_user(
-            self.env,
-            login="accounting_admin_rates",
-            groups="base.group_user,account.group_account_manager",
-            company_id=self.company.id,
-            company_ids=[self.company.id],
+        accounting_admin = self._company_user(
+            "accounting_admin_rates", "base.group_user,account.group_account_manager"
         )
         created = self.Rate.with_user(accounting_admin).create(
             {"kind": "ecb_mro", "date_start": "2031-01-01", "rate": 2.0}

@@ -1,8 +1,7 @@
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import CreditRecoveryCommon
 
@@ -57,30 +56,11 @@ class TestGatesCreditFile(CreditRecoveryCommon):
         cls.customer.with_user(cls.credit_manager).write(
             {"credit_limit": 500.0, "credit_on_hold": True, "credit_hold_reason": "Cheque refused."}
         )
-        cls.portal = new_test_user(
-            cls.env,
-            login="portal_customer",
-            groups="base.group_portal",
-            name=cls.customer.name,
-            partner_id=cls.customer.id,
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
+        cls.portal = cls._company_user(
+            "portal_customer", "base.group_portal", name=cls.customer.name, partner_id=cls.customer.id
         )
         cls.invoice = cls._invoice(cls.customer, 1000.0, "2026-03-01", due_date="2026-03-31")
-        cls.order = (
-            cls.env["sale.order"]
-            .with_user(cls.salesman)
-            .create(
-                {
-                    "partner_id": cls.customer.id,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": cls.product_a.id, "product_uom_qty": 1, "price_unit": 800.0}
-                        )
-                    ],
-                }
-            )
-        )
+        cls.order = cls._quotation(cls.customer, 800.0)
 
     def _open_form(self, record, user, view_type="form", view=None):
         """Load the view as ``user`` and read every field it shows, as the web client does."""

@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import CreditRecoveryCommon
 
@@ -22,30 +22,11 @@ class TestGatesDeposit(CreditRecoveryCommon):
         cls.liquidated.with_user(cls.credit_controller).write(
             {"credit_collective_proceeding": "liquidation", "credit_collective_proceeding_date": "2026-03-01"}
         )
-        cls.other_salesman = new_test_user(
-            cls.env,
-            login="other_salesman",
-            groups="base.group_user,sales_team.group_sale_salesman",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
+        cls.other_salesman = cls._company_user(
+            "other_salesman", "base.group_user,sales_team.group_sale_salesman"
         )
-        cls.employee = new_test_user(
-            cls.env,
-            login="plain_employee",
-            groups="base.group_user",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
-        )
-        cls.schedule = cls.env["credit.recovery.deposit.schedule"].create(
-            {
-                "name": "30 / 40 / 30",
-                "line_ids": [
-                    Command.create({"sequence": 1, "milestone": "order", "percent": 30.0}),
-                    Command.create({"sequence": 2, "milestone": "work", "percent": 40.0}),
-                    Command.create({"sequence": 3, "milestone": "delivery", "percent": 30.0}),
-                ],
-            }
-        )
+        cls.employee = cls._company_user("plain_employee", "base.group_user")
+        cls.schedule = cls._deposit_schedule()
 
     def _order(self, partner, amount=1000.0, **values):
         """A quotation of ``amount`` excluding 20 % VAT, written by the salesman."""
@@ -231,14 +212,8 @@ class TestGatesDeposit(CreditRecoveryCommon):
 
     @freeze_time("2026-03-15")
     def test_portal_customer_confirming_a_held_quotation_gets_a_neutral_message(self):
-        portal = new_test_user(
-            self.env,
-            login="portal_liquidated",
-            groups="base.group_portal",
-            name=self.liquidated.name,
-            partner_id=self.liquidated.id,
-            company_id=self.company.id,
-            company_ids=[self.company.id],
+        portal = self._company_user(
+            "portal_liquidated", "base.group_portal", name=self.liquidated.name, partner_id=self.liquidated.id
         )
         order = self._order(self.liquidated)
         self.assertIn("collective proceedings", order.credit_hold_message)
@@ -261,20 +236,7 @@ class TestGatesDeposit(CreditRecoveryCommon):
     @freeze_time("2026-03-15")
     def test_held_quotation_paid_in_part_online_stays_a_quotation(self):
         order = self._order(self.liquidated, require_payment=True, prepayment_percent=0.3)
-        provider = self.env["payment.provider"].create(
-            {"name": "Test Provider", "code": "none", "state": "test", "company_id": self.company.id}
-        )
-        transaction = self.env["payment.transaction"].create(
-            {
-                "provider_id": provider.id,
-                "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
-                "reference": "TX-HELD-1",
-                "amount": 360.0,
-                "currency_id": order.currency_id.id,
-                "partner_id": self.liquidated.id,
-                "sale_order_ids": [Command.set(order.ids)],
-            }
-        )
+        transaction = self._online_transaction(order, "TX-HELD-1", 360.0)
         transaction.state = "done"
         self.assertTrue(order._is_confirmation_amount_reached())
         # What the payment's post-processing does: no order confirmed, no confirmation e-mail.

@@ -1,5 +1,4 @@
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
@@ -21,30 +20,10 @@ class TestGatesHttp(CreditRecoveryCommon, HttpCase):
                 "credit_collective_proceeding_date": "2026-03-01",
             }
         )
-        cls.portal = new_test_user(
-            cls.env,
-            login="portal_rpc",
-            groups="base.group_portal",
-            name=cls.customer.name,
-            partner_id=cls.customer.id,
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
+        cls.portal = cls._company_user(
+            "portal_rpc", "base.group_portal", name=cls.customer.name, partner_id=cls.customer.id
         )
-        cls.order = (
-            cls.env["sale.order"]
-            .with_user(cls.salesman)
-            .create(
-                {
-                    "partner_id": cls.customer.id,
-                    "credit_prepayment_required": True,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": cls.product_a.id, "product_uom_qty": 1, "price_unit": 1000.0}
-                        )
-                    ],
-                }
-            )
-        )
+        cls.order = cls._quotation(cls.customer, 1000.0, credit_prepayment_required=True)
         cls.order.with_user(cls.salesman).action_confirm()
         cls.deposit = cls.order.credit_deposit_invoice_id
 

@@ -1,6 +1,5 @@
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import CreditRecoveryCommon
@@ -27,20 +26,7 @@ class TestGatesSalesperson(CreditRecoveryCommon):
         cls.invoice = cls._invoice(
             cls.customer, 1000.0, "2026-03-01", due_date="2026-03-31", invoice_user_id=cls.salesman.id
         )
-        cls.order = (
-            cls.env["sale.order"]
-            .with_user(cls.salesman)
-            .create(
-                {
-                    "partner_id": cls.customer.id,
-                    "order_line": [
-                        Command.create(
-                            {"product_id": cls.product_a.id, "product_uom_qty": 1, "price_unit": 500.0}
-                        )
-                    ],
-                }
-            )
-        )
+        cls.order = cls._quotation(cls.customer, 500.0)
 
     def _open(self, record, view_type="form"):
         """Load the default view as the salesperson and read every field it shows, as the web client does."""

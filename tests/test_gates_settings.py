@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import CreditRecoveryCommon
 
@@ -80,12 +80,8 @@ class TestGatesSettings(CreditRecoveryCommon):
         with self.assertRaises(AccessError):
             rate.with_user(self.credit_controller).rate = 2.0
         self.assertEqual(rate.rate, before)
-        accounting_admin = new_test_user(
-            self.env,
-            login="accounting_admin",
-            groups="base.group_user,account.group_account_manager",
-            company_id=self.company.id,
-            company_ids=[self.company.id],
+        accounting_admin = self._company_user(
+            "accounting_admin", "base.group_user,account.group_account_manager"
         )
         rate.with_user(accounting_admin).note = "Checked against the ECB site."
         self.assertEqual(rate.note, "Checked against the ECB site.")
@@ -122,12 +118,10 @@ class TestGatesSettings(CreditRecoveryCommon):
         )
         self.assertEqual(schedule.company_id, self.company)
         self.assertEqual(schedule.line_ids.company_id, self.company)
-        other_user = new_test_user(
-            self.env,
-            login="other_company_manager",
-            groups="base.group_user,account_credit_recovery.group_credit_manager",
-            company_id=self.other_company.id,
-            company_ids=[self.other_company.id],
+        other_user = self._company_user(
+            "other_company_manager",
+            "base.group_user,account_credit_recovery.group_credit_manager",
+            company=self.other_company,
         )
         Schedule = self.env["credit.recovery.deposit.schedule"].with_user(other_user)
         self.assertFalse(Schedule.search([("id", "=", schedule.id)]))

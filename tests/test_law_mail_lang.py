@@ -18,22 +18,8 @@ class TestMailLanguage(LawEdgesCommon):
             {"name": "John Smith", "parent_id": cls.customer.id, "lang": "en_US", "email": "john@example.com"}
         )
         cls.customer.lang = "en_US"
-        cls.belgian = cls.env["res.partner"].create(
-            {
-                "name": "Brasserie Bruxelloise SA",
-                "is_company": True,
-                "country_id": cls.env.ref("base.be").id,
-                "lang": "en_US",
-            }
-        )
-        cls.reunion = cls.env["res.partner"].create(
-            {
-                "name": "Vanille Bourbon SARL",
-                "is_company": True,
-                "country_id": cls.env.ref("base.re").id,
-                "lang": "en_US",
-            }
-        )
+        cls.belgian = cls._new_customer("Brasserie Bruxelloise SA", country="base.be", lang="en_US")
+        cls.reunion = cls._new_customer("Vanille Bourbon SARL", country="base.re", lang="en_US")
 
     def test_reminder_follows_the_letters_rule(self):
         french = self._action(self.customer, self._invoice(self.customer, 100.0, "2026-01-05"), "2026-03-06")

@@ -97,11 +97,13 @@ class TestLetterPageNumbers(CreditRecoveryCommon):
         """The text of the one PDF of ``res_ids``, as pdftotext reads it (a form feed ends each page)."""
         # The Debian wkhtmltopdf warns that it ignores the header switches (no patched Qt).
         with mute_logger("odoo.addons.base.models.ir_actions_report"):
-            content, _type = (
+            content, kind = (
                 self.env["ir.actions.report"]
                 .with_context(force_report_rendering=True)
                 ._render_qweb_pdf(report, res_ids, data=data)
             )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(content.startswith(b"%PDF"))
         with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
             pdf.write(content)
             pdf.flush()

@@ -22,22 +22,8 @@ class TestLetterPenalties(CreditRecoveryCommon):
         cls.policy = cls.company.credit_default_policy_id
         cls.letter_level = cls.policy.level_ids.filtered(lambda level: level.delay_days == 7)
         cls.report = cls.env.ref("account_credit_recovery.action_report_credit_recovery_letter")
-        cls.consumer = cls.env["res.partner"].create(
-            {
-                "name": "Jeanne Dupont",
-                "is_company": False,
-                "country_id": cls.env.ref("base.fr").id,
-                "lang": "fr_FR",
-            }
-        )
-        cls.other_business = cls.env["res.partner"].create(
-            {
-                "name": "Pâtisserie Durand SAS",
-                "is_company": True,
-                "country_id": cls.env.ref("base.fr").id,
-                "lang": "fr_FR",
-            }
-        )
+        cls.consumer = cls._new_customer("Jeanne Dupont", is_company=False)
+        cls.other_business = cls._new_customer("Pâtisserie Durand SAS")
 
     def _letter(self, partner, invoices):
         lines = invoices.line_ids.filtered(lambda line: line.account_type == "asset_receivable")

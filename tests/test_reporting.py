@@ -7,7 +7,7 @@ from lxml import html
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from ..tools import aging
 from .common import CreditRecoveryCommon
@@ -18,16 +18,7 @@ class TestCreditRecoveryReporting(CreditRecoveryCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.accountant = new_test_user(
-            cls.env,
-            login="readonly_accountant",
-            name="Rita Readonly",
-            groups="base.group_user,account.group_account_readonly",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
-        )
-        cls.customer_b = cls.customer.copy({"name": "Garage Dupont SAS"})
-        cls.customer_c = cls.customer.copy({"name": "Hotel du Port SA"})
+        cls._reporting_fixture()
         cls.Wizard = cls.env["credit.recovery.aged.balance.wizard"]
 
     def _book_at_april(self):

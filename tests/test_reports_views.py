@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from lxml import html
 
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import CreditRecoveryCommon
 
@@ -92,14 +92,7 @@ class TestReportsViews(CreditRecoveryCommon):
             Promise.create(
                 {"partner_id": cls.port.id, "amount": 150.0, "date": "2025-06-22", "state": "broken"}
             )
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="portal_reports",
-            name="Pierre Portal",
-            groups="base.group_portal",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
-        )
+        cls.portal_user = cls._company_user("portal_reports", "base.group_portal", name="Pierre Portal")
 
     def _report(self, model, user=None):
         return (

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
 from .common import CreditRecoveryCommon
 
@@ -26,16 +26,7 @@ class TestSaleCredit(CreditRecoveryCommon):
             }
         )
         cls.immediate_term = cls.env.ref("account.account_payment_term_immediate")
-        cls.schedule = cls.env["credit.recovery.deposit.schedule"].create(
-            {
-                "name": "30 / 40 / 30",
-                "line_ids": [
-                    Command.create({"sequence": 1, "milestone": "order", "percent": 30.0}),
-                    Command.create({"sequence": 2, "milestone": "work", "percent": 40.0}),
-                    Command.create({"sequence": 3, "milestone": "delivery", "percent": 30.0}),
-                ],
-            }
-        )
+        cls.schedule = cls._deposit_schedule()
 
     # Helpers
 
@@ -305,12 +296,10 @@ class TestSaleCredit(CreditRecoveryCommon):
     @freeze_time("2026-03-15")
     def test_request_approval_activity(self):
         other_company = self.env["res.company"].create({"name": "Other Company"})
-        other_manager = new_test_user(
-            self.env,
-            login="other_credit_manager",
-            groups="base.group_user,account_credit_recovery.group_credit_manager",
-            company_id=other_company.id,
-            company_ids=[other_company.id],
+        other_manager = self._company_user(
+            "other_credit_manager",
+            "base.group_user,account_credit_recovery.group_credit_manager",
+            company=other_company,
         )
         self._set_level("critical")
         order = self._order(100.0)
@@ -354,20 +343,7 @@ class TestSaleCredit(CreditRecoveryCommon):
     def test_paid_online_lifts_hold(self):
         self._set_level("critical")
         order = self._order(100.0)
-        provider = self.env["payment.provider"].create(
-            {"name": "Test Provider", "code": "none", "state": "test", "company_id": self.company.id}
-        )
-        transaction = self.env["payment.transaction"].create(
-            {
-                "provider_id": provider.id,
-                "payment_method_id": self.env.ref("payment.payment_method_unknown").id,
-                "reference": "TX-CREDIT-1",
-                "amount": order.amount_total,
-                "currency_id": order.currency_id.id,
-                "partner_id": self.customer.id,
-                "sale_order_ids": [Command.set(order.ids)],
-            }
-        )
+        transaction = self._online_transaction(order, "TX-CREDIT-1", order.amount_total)
         transaction.state = "done"
         self.assertFalse(order.credit_hold_message)
         order.with_user(self.salesman).action_confirm()
@@ -406,19 +382,13 @@ class TestSaleCredit(CreditRecoveryCommon):
     def test_multi_company(self):
         other = self.setup_other_company(name="Filiale Lyon SAS")["company"]
         other.write({"credit_deposit_percent_high": 50.0, "credit_deposit_min_amount": 0.0})
-        other_manager = new_test_user(
-            self.env,
-            login="lyon_credit_manager",
-            groups="base.group_user,account_credit_recovery.group_credit_manager",
-            company_id=other.id,
-            company_ids=[other.id],
+        other_manager = self._company_user(
+            "lyon_credit_manager",
+            "base.group_user,account_credit_recovery.group_credit_manager",
+            company=other,
         )
-        other_salesman = new_test_user(
-            self.env,
-            login="lyon_salesman",
-            groups="base.group_user,sales_team.group_sale_salesman",
-            company_id=other.id,
-            company_ids=[other.id],
+        other_salesman = self._company_user(
+            "lyon_salesman", "base.group_user,sales_team.group_sale_salesman", company=other
         )
         # High risk in the main company only; in Lyon, the customer pays a specific 20 % deposit.
         self._set_level("high")
