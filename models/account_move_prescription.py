@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
@@ -115,15 +116,47 @@ class AccountMove(models.Model):
                 )
             )
             result[move] = {
-                line: self._credit_prescription_walk(
-                    line.date_maturity or move.invoice_date_due,
-                    years,
-                    events.get(move, []),
-                    suspensions.get(move, []),
+                line: move._credit_prescription_line_date(
+                    line, years, events.get(move, []), suspensions.get(move, [])
                 )
                 for line in (owed or instalments)
             }
         return result
+
+    def _credit_prescription_line_date(self, line, years, interruptions, suspensions):
+        """The prescription date of the instalment ``line`` of this invoice, ``years`` years from its due
+        date (``_credit_prescription_walk``); a public buyer's claim lapses under the four-year rule
+        instead (``_credit_quadrennial_walk``)."""
+        self.ensure_one()
+        if self.commercial_partner_id.credit_public_buyer_kind:
+            return self._credit_quadrennial_walk(self.invoice_date or self.date, interruptions, suspensions)
+        return self._credit_prescription_walk(
+            line.date_maturity or self.invoice_date_due, years, interruptions, suspensions
+        )
+
+    @api.model
+    def _credit_quadrennial_walk(self, born_on, interruptions, suspensions):
+        """The last day of the four-year lapse (déchéance quadriennale) of a claim on a public person.
+
+        Loi n° 68-1250 du 31 décembre 1968, art. 1: four years from 1 January of the year after the one the
+        right arose in (the year of the invoice), i.e. up to 31 December of that year + 4. Art. 2: a
+        written claim, a court claim, a payment or a written communication of the debtor interrupts it, and
+        a new four years run from 1 January of the year after the interruption; an agreed mediation
+        suspends it as in ``_credit_prescription_walk``.
+        """
+        deadline = date(born_on.year + 4, 12, 31)
+        timeline = sorted(
+            [(day, "interruption", None) for day in interruptions]
+            + [(start, "suspension", end) for start, end in suspensions]
+        )
+        for day, kind, end in timeline:
+            if day > deadline:
+                break
+            if kind == "interruption":
+                deadline = max(deadline, date(day.year + 4, 12, 31))
+            else:
+                deadline = max(deadline + (end - day), end + relativedelta(months=6))
+        return deadline
 
     @api.model
     def _credit_prescription_walk(self, due, years, interruptions, suspensions):

@@ -1,5 +1,9 @@
 from odoo import models
 
+# Channels of a written claim to the debtor: each interrupts the four-year lapse of a public person's debt
+# (loi n° 68-1250 du 31 décembre 1968, art. 2), unlike a claim on a private debtor (C. civ. 2240-2244).
+WRITTEN_CLAIM_CHANNELS = ("email", "letter", "registered_letter")
+
 
 class AccountMove(models.Model):
     """A public buyer's late payment bears moratory interest, whatever the terms of sale (R2192-31)."""
@@ -10,3 +14,29 @@ class AccountMove(models.Model):
         if self.partner_id.commercial_partner_id.credit_public_buyer_kind:
             return "public_moratory", None
         return super()._credit_penalty_terms()
+
+    def _credit_prescription_events(self):
+        """A written claim to a public buyer (reminder letter, e-mail, formal notice sent) interrupts its
+        four-year lapse on the day it was sent (loi n° 68-1250, art. 2)."""
+        events = super()._credit_prescription_events()
+        public = self.filtered(lambda move: move.commercial_partner_id.credit_public_buyer_kind)
+        if not public:
+            return events
+        lines = public.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        # sudo: the prescription date must not depend on who can read the recovery actions.
+        actions = (
+            self.env["credit.recovery.action"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("line_ids", "in", lines.ids),
+                    ("state", "=", "done"),
+                    ("channel", "in", WRITTEN_CLAIM_CHANNELS),
+                ],
+                ["line_ids", "date"],
+            )
+        )
+        for action in actions:
+            for move in (action.line_ids & lines.sudo()).move_id:
+                events[move.with_env(self.env)].append(action.date)
+        return events
