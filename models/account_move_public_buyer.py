@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 # Channels of a written claim to the debtor: each interrupts the four-year lapse of a public person's debt
 # (loi n° 68-1250 du 31 décembre 1968, art. 2), unlike a claim on a private debtor (C. civ. 2240-2244).
@@ -14,6 +14,11 @@ class AccountMove(models.Model):
         if self.partner_id.commercial_partner_id.credit_public_buyer_kind:
             return "public_moratory", None
         return super()._credit_penalty_terms()
+
+    @api.depends("invoice_date", "partner_id.commercial_partner_id.credit_public_buyer_kind")
+    def _compute_credit_prescription_date(self):
+        # A public buyer's claim lapses under the four-year rule, from the year of the invoice.
+        return super()._compute_credit_prescription_date()
 
     def _credit_prescription_events(self):
         """A written claim to a public buyer (reminder letter, e-mail, formal notice sent) interrupts its

@@ -26,8 +26,10 @@ class CreditRecoveryAction(models.Model):
         """A written claim sent to a public buyer moves the lapse date of its invoices (loi n° 68-1250, art. 2):
         the stored prescription date is recomputed, as no field of the invoice depends on the action."""
         actions = self.filtered(
-            lambda action: action._credit_is_public_buyer()
-            and (force or (action.state == "done" and action.channel in WRITTEN_CLAIM_CHANNELS))
+            lambda action: (
+                action._credit_is_public_buyer()
+                and (force or (action.state == "done" and action.channel in WRITTEN_CLAIM_CHANNELS))
+            )
         )
         moves = actions.line_ids.move_id.filtered(lambda move: move.move_type == "out_invoice")
         if moves:

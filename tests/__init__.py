@@ -43,3 +43,7 @@ from . import test_dunning_letters_pdf
 from . import test_einvoice_reporting
 from . import test_dunning_run_queue
 from . import test_law_public_buyer_terms
+from . import test_law_reclassification_vat
+from . import test_law_reclassified_plan
+from . import test_migration_shipped_data
+from . import test_law_courts_map

@@ -114,6 +114,9 @@ class TestPublicBuyerTerms(LawEdgesCommon):
         # A written claim to a business customer is no interruption (C. civ. 2240-2244).
         self._action(self.customer, business, "2027-03-01", state="done")
         self.assertEqual(business.credit_prescription_date, date(2031, 2, 4))
+        # Marked as a public buyer afterwards, its invoice of 2026 lapses on 31 December 2030.
+        self.customer.with_user(self.credit_manager).credit_public_buyer_kind = "state_local"
+        self.assertEqual(business.credit_prescription_date, date(2030, 12, 31))
 
     def test_letter_states_the_four_year_lapse(self):
         invoice = self._invoice(self.town_hall, 1000.0, "2026-01-05", due_date="2026-02-04")
@@ -123,7 +126,9 @@ class TestPublicBuyerTerms(LawEdgesCommon):
         text = self._texts(tree, "//p[@name='legal_public_buyer_lapse']")[0]
         self.assertIn("loi n° 68-1250 du 31 décembre 1968", text)
         self.assertIn("prescription quadriennale", text)
-        business_letter = self._action(self.customer, self._invoice(self.customer, 10.0, "2026-01-05"), "2026-03-06")
+        business_letter = self._action(
+            self.customer, self._invoice(self.customer, 10.0, "2026-01-05"), "2026-03-06"
+        )
         with freeze_time("2026-03-06"):
             tree = self._render(self.LETTER, business_letter)
         self.assertFalse(tree.xpath("//p[@name='legal_public_buyer_lapse']"))
