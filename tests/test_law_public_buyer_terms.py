@@ -114,9 +114,10 @@ class TestPublicBuyerTerms(LawEdgesCommon):
         # A written claim to a business customer is no interruption (C. civ. 2240-2244).
         self._action(self.customer, business, "2027-03-01", state="done")
         self.assertEqual(business.credit_prescription_date, date(2031, 2, 4))
-        # Marked as a public buyer afterwards, its invoice of 2026 lapses on 31 December 2030.
+        # Marked as a public buyer afterwards, its invoice of 2026 lapses under the four-year rule, and the
+        # letter of 1 March 2027 interrupted it: four years from 1 January 2028, 31 December 2031.
         self.customer.with_user(self.credit_manager).credit_public_buyer_kind = "state_local"
-        self.assertEqual(business.credit_prescription_date, date(2030, 12, 31))
+        self.assertEqual(business.credit_prescription_date, date(2031, 12, 31))
 
     def test_letter_states_the_four_year_lapse(self):
         invoice = self._invoice(self.town_hall, 1000.0, "2026-01-05", due_date="2026-02-04")
