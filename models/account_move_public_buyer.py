@@ -24,17 +24,15 @@ class AccountMove(models.Model):
         """A written claim to a public buyer (reminder letter, e-mail, formal notice sent) interrupts its
         four-year lapse on the day it was sent (loi n° 68-1250, art. 2)."""
         events = super()._credit_prescription_events()
-        public = self.filtered(lambda move: move.commercial_partner_id.credit_public_buyer_kind)
-        if not public:
-            return events
-        lines = public.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
-        # sudo: the prescription date must not depend on who can read the recovery actions.
+        # sudo: the prescription date must not depend on who can read the recovery actions. One search for
+        # the recordset: the events are read in batch.
         actions = (
             self.env["credit.recovery.action"]
             .sudo()
             .search_fetch(
                 [
-                    ("line_ids", "in", lines.ids),
+                    ("line_ids.move_id", "in", self.ids),
+                    ("partner_id.commercial_partner_id.credit_public_buyer_kind", "!=", False),
                     ("state", "=", "done"),
                     ("channel", "in", WRITTEN_CLAIM_CHANNELS),
                 ],
@@ -42,6 +40,6 @@ class AccountMove(models.Model):
             )
         )
         for action in actions:
-            for move in (action.line_ids & lines.sudo()).move_id:
+            for move in action.line_ids.move_id & self.sudo():
                 events[move.with_env(self.env)].append(action.date)
         return events

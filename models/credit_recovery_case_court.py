@@ -67,7 +67,6 @@ class CreditRecoveryCase(models.Model):
     )
     court_kind = fields.Selection(
         COURT_KINDS,
-        string="Court Kind",
         compute="_compute_court",
         store=True,
         help="The kind of the chosen court: a commercial court when the applicant and the debtor are both "
