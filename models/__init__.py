@@ -47,6 +47,7 @@ from . import credit_recovery_einvoice_message
 from . import credit_recovery_einvoice_outbound
 from . import account_move_einvoice
 from . import account_partial_reconcile_einvoice
+from . import account_partial_reconcile_doubtful
 from . import res_company_einvoice
 from . import res_config_settings_einvoice
 from . import res_company_portal

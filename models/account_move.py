@@ -73,6 +73,8 @@ class AccountMove(models.Model):
         "partner_id.commercial_partner_id.credit_customer_type",
         "partner_id.commercial_partner_id.credit_collective_proceeding",
         "partner_id.commercial_partner_id.credit_opening_judgment_date",
+        "partner_id.commercial_partner_id.credit_public_buyer_kind",
+        "invoice_date",
         "credit_formal_notice_date",
         "credit_is_penalty_invoice",
         "line_ids.amount_residual_currency",
@@ -100,16 +102,29 @@ class AccountMove(models.Model):
         "invoice_date_due",
         "partner_id.commercial_partner_id.credit_customer_type",
         "partner_id.commercial_partner_id.country_id",
+        "partner_id.commercial_partner_id.credit_public_buyer_kind",
         "company_id.credit_payment_term_cap_method",
     )
     def _compute_credit_payment_term_warning(self):
         book = self.env["credit.recovery.book"]
         for move in self:
             move.credit_payment_term_warning = False
-            if not (move.invoice_date and move.invoice_date_due and book._payment_term_cap_applies(move)):
+            if not (move.invoice_date and move.invoice_date_due):
                 continue
-            cap = book._payment_term_cap(move.invoice_date, move.company_id)
-            if move.invoice_date_due > cap:
+            cap, rule = book._payment_term_legal_limit(move)
+            if not cap or move.invoice_date_due <= cap:
+                continue
+            if rule == "public":
+                move.credit_payment_term_warning = self.env._(
+                    "The due date %(due)s is beyond the legal payment period of this public buyer (%(days)s "
+                    "days from the receipt of the invoice: %(cap)s, Code de la commande publique R2192-10 and "
+                    "R2192-11). Moratory interest and the 40 EUR indemnity run from %(cap)s whatever the "
+                    "agreed term.",
+                    due=format_date(self.env, move.invoice_date_due),
+                    days=move.commercial_partner_id.credit_public_payment_days,
+                    cap=format_date(self.env, cap),
+                )
+            else:
                 move.credit_payment_term_warning = self.env._(
                     "The due date %(due)s is beyond the legal cap for French business customers (%(cap)s: "
                     "60 days from the invoice date or 45 days end of month, Code de commerce L441-10). "
@@ -432,7 +447,7 @@ class AccountMove(models.Model):
         late_before_opening = False
         late = False
         for line in lines:
-            due = line.date_maturity or self.invoice_date_due
+            due = self._credit_penalty_due(line)
             line_payments = payments.get(line, [])
             outstanding = line.amount_currency - sum(paid for _on, paid in line_payments)
             if as_of > due and not self.currency_id.is_zero(outstanding):
@@ -470,6 +485,14 @@ class AccountMove(models.Model):
             )
         detail["legal_interest"] = interest.round_amount(detail["legal_interest"], digits)
         return detail
+
+    def _credit_penalty_due(self, line):
+        """The day after which the instalment ``line`` is late: its due date; for a public buyer, no later
+        than the end of the legal payment period (``credit.recovery.book._payment_term_public_cap``)."""
+        self.ensure_one()
+        due = line.date_maturity or self.invoice_date_due
+        cap = self.env["credit.recovery.book"]._payment_term_public_cap(self)
+        return min(due, cap) if cap else due
 
     def _credit_accrue_line(
         self, detail, line, due, line_payments, tables, billed_until, accrue_to, majored_from=None

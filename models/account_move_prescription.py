@@ -1,4 +1,5 @@
 from collections import defaultdict
+from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
@@ -115,26 +116,52 @@ class AccountMove(models.Model):
                 )
             )
             result[move] = {
-                line: self._credit_prescription_walk(
-                    line.date_maturity or move.invoice_date_due,
-                    years,
-                    events.get(move, []),
-                    suspensions.get(move, []),
+                line: move._credit_prescription_line_date(
+                    line, years, events.get(move, []), suspensions.get(move, [])
                 )
                 for line in (owed or instalments)
             }
         return result
 
+    def _credit_prescription_line_date(self, line, years, interruptions, suspensions):
+        """The prescription date of the instalment ``line`` of this invoice, ``years`` years from its due
+        date; a public buyer's claim lapses under the four-year rule instead (``_credit_quadrennial_end``)."""
+        self.ensure_one()
+        if self.commercial_partner_id.credit_public_buyer_kind:
+            return self._credit_prescription_walk(
+                self.invoice_date or self.date,
+                4,
+                interruptions,
+                suspensions,
+                end_of=self._credit_quadrennial_end,
+            )
+        return self._credit_prescription_walk(
+            line.date_maturity or self.invoice_date_due, years, interruptions, suspensions
+        )
+
     @api.model
-    def _credit_prescription_walk(self, due, years, interruptions, suspensions):
+    def _credit_quadrennial_end(self, day, years=4):
+        """The last day of the four-year lapse (déchéance quadriennale) of a claim on a public person that
+        arose, or was interrupted, on ``day``.
+
+        Loi n° 68-1250 du 31 décembre 1968, art. 1: four years from 1 January of the year after the one the
+        right arose in (the year of the invoice), i.e. up to 31 December of that year + 4. Art. 2: a
+        written claim, a court claim, a payment or a written communication of the debtor interrupts it, and
+        four new years run from 1 January of the year after the interruption.
+        """
+        return date(day.year + years, 12, 31)
+
+    @api.model
+    def _credit_prescription_walk(self, due, years, interruptions, suspensions, end_of=None):
         """The prescription date of a claim due on ``due``, of ``years`` years, given its events in any order.
 
         An interruption on or before the date reached so far starts the whole period again from its date
         (one after it revives nothing). A suspension ``(start, end)`` beginning on or before it adds the
-        days it lasted, and leaves at least 6 months after its end (C. civ. 2230, 2238).
+        days it lasted, and leaves at least 6 months after its end (C. civ. 2230, 2238). ``end_of(day,
+        years)`` is the end of a period starting on ``day``: ``years`` later by default.
         """
-        period = relativedelta(years=years)
-        deadline = due + period
+        end_of = end_of or (lambda day, years: day + relativedelta(years=years))
+        deadline = end_of(due, years)
         timeline = sorted(
             [(day, "interruption", None) for day in interruptions]
             + [(start, "suspension", end) for start, end in suspensions]
@@ -143,7 +170,7 @@ class AccountMove(models.Model):
             if day > deadline:
                 break
             if kind == "interruption":
-                deadline = max(deadline, day + period)
+                deadline = max(deadline, end_of(day, years))
             else:
                 deadline = max(deadline + (end - day), end + relativedelta(months=6))
         return deadline

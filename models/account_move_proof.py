@@ -298,19 +298,31 @@ class AccountMove(models.Model):
         return issues
 
     def _credit_presend_payment_term_issues(self):
-        """Payment terms beyond the legal cap of French business customers (the book's definition)."""
+        """Payment terms beyond the legal cap of French business customers or public buyers (the book's
+        definition, ``credit.recovery.book._payment_term_legal_limit``)."""
         self.ensure_one()
         book = self.env["credit.recovery.book"]
-        if not book._payment_term_cap_applies(self):
-            return []
         invoice_date = self.invoice_date or fields.Date.context_today(self)
+        cap, rule = book._payment_term_legal_limit(self, invoice_date)
+        if not cap:
+            return []
         due_dates = self.line_ids.filtered(
             lambda line: line.display_type == "payment_term" and line.date_maturity
         ).mapped("date_maturity") or [self.invoice_date_due]
         due_date = max(date for date in due_dates if date) if any(due_dates) else False
-        cap = book._payment_term_cap(invoice_date, self.company_id)
         if not due_date or due_date <= cap:
             return []
+        if rule == "public":
+            return [
+                self.env._(
+                    "Due on %(due)s: beyond the legal payment period of a public buyer (%(days)s days from the "
+                    "receipt of the invoice), here %(cap)s (Code de la commande publique R2192-10 and "
+                    "R2192-11).",
+                    due=format_date(self.env, due_date),
+                    days=self.commercial_partner_id.credit_public_payment_days,
+                    cap=format_date(self.env, cap),
+                )
+            ]
         return [
             self.env._(
                 "Due on %(due)s: beyond the legal cap for French companies (60 days from the invoice date or 45 "

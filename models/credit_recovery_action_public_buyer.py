@@ -1,11 +1,40 @@
-from odoo import models
+from odoo import api, models
 from odoo.tools.misc import format_date
+
+from .account_move_public_buyer import WRITTEN_CLAIM_CHANNELS
 
 
 class CreditRecoveryAction(models.Model):
     """Letters to a public buyer state the rule of the Code de la commande publique, not L441-10."""
 
     _inherit = "credit.recovery.action"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        actions = super().create(vals_list)
+        actions._credit_refresh_public_lapse()
+        return actions
+
+    def write(self, vals):
+        public = self.filtered(lambda action: action._credit_is_public_buyer())
+        result = super().write(vals)
+        if public and {"state", "date", "channel", "line_ids"} & set(vals):
+            public._credit_refresh_public_lapse(force=True)
+        return result
+
+    def _credit_refresh_public_lapse(self, force=False):
+        """A written claim sent to a public buyer moves the lapse date of its invoices (loi n° 68-1250, art. 2):
+        the stored prescription date is recomputed, as no field of the invoice depends on the action."""
+        actions = self.filtered(
+            lambda action: (
+                action._credit_is_public_buyer()
+                and (force or (action.state == "done" and action.channel in WRITTEN_CLAIM_CHANNELS))
+            )
+        )
+        moves = actions.line_ids.move_id.filtered(lambda move: move.move_type == "out_invoice")
+        if moves:
+            Move = self.env["account.move"]
+            self.env.add_to_compute(Move._fields["credit_prescription_date"], moves)
 
     def _credit_is_public_buyer(self):
         self.ensure_one()

@@ -1124,3 +1124,36 @@ class CreditRecoveryBook(models.AbstractModel):
             SQL.identifier(partner_alias, "credit_controller_id"),
             str(company.id),
         )
+
+    # ------------------------------------------------------------------------------------------------
+    # The legal payment period of public buyers (issue #14, Code de la commande publique)
+    # ------------------------------------------------------------------------------------------------
+    @api.model
+    def _payment_term_public_cap(self, move, invoice_date=None):
+        """The last day of the legal payment period of a public buyer's invoice, or ``False``.
+
+        30 days (State, local authorities), 50 days (public health establishments) or 60 days (public
+        undertakings) from the receipt of the invoice (R2192-10, R2192-11), the invoice date (or
+        ``invoice_date``) standing for its receipt; no term agreed with a public buyer goes beyond it.
+        """
+        days = move.commercial_partner_id.credit_public_payment_days
+        invoice_date = invoice_date or move.invoice_date
+        if move.move_type != "out_invoice" or not days or not invoice_date:
+            return False
+        return invoice_date + timedelta(days=days)
+
+    @api.model
+    def _payment_term_legal_limit(self, move, invoice_date=None):
+        """``(latest due date the law accepts, rule)`` for ``move``, ``(False, False)`` when no cap binds.
+
+        The rule is ``"public"`` for a public buyer (``_payment_term_public_cap``), ``"l441_10"`` for a
+        French business customer (``_payment_term_cap``). The one answer for the invoice's warning and the
+        pre-send check.
+        """
+        invoice_date = invoice_date or move.invoice_date
+        if move.commercial_partner_id.credit_public_buyer_kind:
+            cap = self._payment_term_public_cap(move, invoice_date)
+            return (cap, "public") if cap else (False, False)
+        if invoice_date and self._payment_term_cap_applies(move):
+            return self._payment_term_cap(invoice_date, move.company_id), "l441_10"
+        return False, False

@@ -39,10 +39,6 @@ INJONCTION_OUTCOMES = [
     ("opposed", "Opposition Filed"),
     ("enforceable", "Order Enforceable (formule exécutoire)"),
 ]
-COURT_KINDS = [
-    ("commerce", "Tribunal de commerce"),
-    ("judiciaire", "Tribunal judiciaire"),
-]
 COST_KINDS = [
     ("court", "Court Fees"),
     ("bailiff", "Commissaire de Justice"),
@@ -71,17 +67,6 @@ DEADLINE_SOURCE_FIELDS = frozenset(
 # What a Credit Controller may change on a case: its costs (notes and activities go through the chatter).
 CONTROLLER_FIELDS = frozenset({"cost_line_ids"})
 MANAGER_GROUP = "account_credit_recovery.group_credit_manager"
-
-
-def _of_city(city):
-    """French "of" before a town's name: de Lyon, d'Angers, du Havre, des Sables-d'Olonne."""
-    city = city.strip()
-    for article, contraction in (("Le ", "du "), ("Les ", "des ")):
-        if city.startswith(article):
-            return contraction + city[len(article) :]
-    if city[:1].upper() in "AEIOUYÂÉÈÊÎÔÛ":
-        return "d'" + city
-    return "de " + city
 
 
 class CreditRecoveryCase(models.Model):
@@ -213,30 +198,7 @@ class CreditRecoveryCase(models.Model):
         string="Basis of the Claim",
         help="Printed on the request after the standard wording: the contract, the general terms of sale...",
     )
-    # Injonction de payer.
-    court_kind = fields.Selection(
-        COURT_KINDS,
-        string="Court",
-        compute="_compute_court",
-        store=True,
-        readonly=False,
-        help="Tribunal de commerce when the creditor and the debtor are both traders, tribunal judiciaire "
-        "otherwise.",
-    )
-    court_city = fields.Char(
-        string="Court Seat",
-        compute="_compute_court",
-        store=True,
-        readonly=False,
-        help="The court sits where the debtor has its seat.",
-    )
-    court_name = fields.Char(
-        string="Competent Court",
-        compute="_compute_court",
-        store=True,
-        readonly=False,
-        help="Correct it where the court bears another name (tribunal des activités économiques...).",
-    )
+    # Injonction de payer: the court (``court_id``, ``court_kind``...) is in credit_recovery_case_court.py.
     filing_date = fields.Date(tracking=True, copy=False)
     order_date = fields.Date(tracking=True, copy=False)
     service_date = fields.Date(tracking=True, copy=False)
@@ -385,19 +347,6 @@ class CreditRecoveryCase(models.Model):
                     + case.amount_costs_claimed
                 )
                 case.amounts_error = "\n".join(dict.fromkeys(errors)) or False
-
-    @api.depends(
-        "company_id.partner_id.credit_customer_type",
-        "partner_id.credit_customer_type",
-        "partner_id.city",
-    )
-    def _compute_court(self):
-        for case in self:
-            creditor = case.company_id.partner_id
-            traders = creditor.credit_customer_type == "b2b" and case.partner_id.credit_customer_type == "b2b"
-            case.court_kind = "commerce" if traders else "judiciaire"
-            case.court_city = case.partner_id.city or False
-            case.court_name = case._court_label(case.court_kind, case.court_city)
 
     @api.depends("order_date", "service_date")
     def _compute_injonction_deadlines(self):
@@ -717,14 +666,6 @@ class CreditRecoveryCase(models.Model):
                     amount=self.currency_id.format(amount),
                 )
             )
-
-    @api.model
-    def _court_label(self, kind, city):
-        """The court's name, in French whatever the language: "Tribunal de commerce d'Angers"."""
-        if not kind:
-            return False
-        label = dict(COURT_KINDS)[kind]
-        return "%s %s" % (label, _of_city(city)) if city else label
 
     @api.model
     def _next_working_day(self, day):

@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .credit_recovery_court import CIVIL_COURT_KINDS, COMMERCIAL_COURT_KINDS
+from .credit_recovery_court import CIVIL_COURT_KINDS, COMMERCIAL_COURT_KINDS, COURT_KINDS
 
 JURISDICTIONS = [
     ("commercial", "Commercial Court"),
@@ -65,18 +65,25 @@ class CreditRecoveryCase(models.Model):
         "de la protection for the matters the law gives him, such as consumer credit or residential leases "
         "(CPC 1406; COJ L213-4-1 to L213-4-8).",
     )
-    court_kind = fields.Selection(  # pylint: disable=attribute-string-redundant
-        string="Court Kind",  # the base field's label is "Court", as the court's
-        selection_add=[
-            ("tae", "Tribunal des activités économiques"),
-            ("judiciaire",),
-            ("alsace_moselle", "Chambre commerciale du tribunal judiciaire (Alsace-Moselle)"),
-        ],
-        ondelete={"tae": "set null", "alsace_moselle": "set null"},
-        readonly=True,
+    court_kind = fields.Selection(
+        COURT_KINDS,
+        compute="_compute_court",
+        store=True,
+        help="The kind of the chosen court: a commercial court when the applicant and the debtor are both "
+        "traders or craftsmen, the tribunal judiciaire otherwise.",
     )
-    court_city = fields.Char(readonly=True)
-    court_name = fields.Char(readonly=True)
+    court_city = fields.Char(
+        string="Court Seat",
+        compute="_compute_court",
+        store=True,
+        help="The town where the chosen court sits.",
+    )
+    court_name = fields.Char(
+        string="Competent Court",
+        compute="_compute_court",
+        store=True,
+        help="The official name of the chosen court, printed on the request.",
+    )
     service_to_person = fields.Boolean(
         string="Served to the Person",
         default=True,

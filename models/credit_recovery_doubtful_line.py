@@ -268,7 +268,11 @@ class CreditRecoveryDoubtfulLine(models.Model):
             for record in company_records:
                 line_416 = next(move_lines)
                 for receivable in record.move_id._credit_open_receivables():
-                    (receivable | next(move_lines)).with_context(credit_doubtful_internal=True).reconcile()
+                    # Not a receipt: no cash-basis entry, the VAT due on receipt stays pending until the
+                    # customer pays the 416 item (``account_partial_reconcile_doubtful``) or the write-off.
+                    (receivable | next(move_lines)).with_context(
+                        credit_doubtful_internal=True, no_cash_basis=True
+                    ).reconcile()
                 record.write(
                     {
                         "reclass_move_id": move.id,

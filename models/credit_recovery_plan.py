@@ -104,7 +104,7 @@ class CreditRecoveryPlan(models.Model):
                         customer=customer.name,
                         currency=plan.currency_id.name,
                         company=plan.company_id.name,
-                        items=", ".join(foreign.mapped("move_id.name")),
+                        items=", ".join(foreign.mapped("credit_debt_move_id.name")),
                     )
                 )
 

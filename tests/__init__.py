@@ -49,3 +49,8 @@ from . import test_gates_foreign_late_amounts
 from . import test_gates_rpc_models
 from . import test_gates_einvoice_alias
 from . import test_document_french
+from . import test_law_public_buyer_terms
+from . import test_law_reclassification_vat
+from . import test_law_reclassified_plan
+from . import test_migration_shipped_data
+from . import test_law_courts_map
