@@ -298,7 +298,8 @@ class ResPartner(models.Model):
         need nothing else of the partners: no read of all their fields, no record rule checked in Python)."""
         commercial_of = {}
         saved = self.filtered("id")
-        if saved:
+        # One partner (a form): its commercial partner is read with it; many (a list): one grouped read.
+        if len(saved) > 1:
             groups = saved.with_context(active_test=False)._read_group(
                 [("id", "in", saved.ids)], ["commercial_partner_id"], ["id:array_agg"]
             )

@@ -42,3 +42,4 @@ from . import test_dunning_tools
 from . import test_dunning_letters_pdf
 from . import test_einvoice_reporting
 from . import test_dunning_run_queue
+from . import test_read_side_queries
