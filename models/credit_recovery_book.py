@@ -580,49 +580,14 @@ class CreditRecoveryBook(models.AbstractModel):
 
         The overdue amount is the aged balance's: the residual at the day of the items due before it.
         """
-        self._flush()
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH items AS MATERIALIZED (%(lines)s),
-                partials AS MATERIALIZED (
-                    SELECT items.id, items.date, items.due, apr.max_date, -apr.amount AS amount
-                      FROM items
-                      JOIN account_partial_reconcile apr ON apr.debit_move_id = items.id
-                     UNION ALL
-                    SELECT items.id, items.date, items.due, apr.max_date, apr.amount
-                      FROM items
-                      JOIN account_partial_reconcile apr ON apr.credit_move_id = items.id
-                )
-                SELECT month_end.day,
-                       COALESCE((SELECT SUM(items.balance) FROM items WHERE items.date <= month_end.day), 0),
-                       COALESCE((
-                           SELECT SUM(items.balance) FROM items
-                            WHERE items.date <= month_end.day AND items.due < month_end.day
-                       ), 0)
-                       + COALESCE((
-                           SELECT SUM(partials.amount) FROM partials
-                            WHERE partials.date <= month_end.day
-                              AND partials.due < month_end.day
-                              AND partials.max_date <= month_end.day
-                       ), 0)
-                  FROM unnest(%(ends)s::date[]) AS month_end(day)
-                """,
-                lines=self._receivable_lines_sql(company, date=max(ends), partner_ids=partner_ids),
-                ends=list(ends),
-            )
-        )
-        round_amount = company.currency_id.round
-        return {
-            day: (float(balance), round_amount(float(overdue)))
-            for day, balance, overdue in self.env.cr.fetchall()
-        }
+        totals = self._totals_at(company, ends, partner_ids=partner_ids)
+        return {day: (values["receivable"], values["overdue"]) for day, values in totals.items()}
 
     @api.model
     def _dso_series(self, company, date, partner_ids=None):
         """The company's DSO at the end of each of the last 12 months (the last one being ``date``),
         oldest first: dicts with date, receivable, sales, overdue, dso_countback, dso_simple."""
-        ends = [date] + [aging.month_end(date, months_back) for months_back in range(1, DSO_MONTHS)]
+        ends = self._month_ends(date)
         periods, sales, _receivable = self._sales_and_receivables(
             company, date, COUNTBACK_MAX_MONTHS + DSO_MONTHS, partner_ids
         )
@@ -1157,3 +1122,95 @@ class CreditRecoveryBook(models.AbstractModel):
         if invoice_date and self._payment_term_cap_applies(move):
             return self._payment_term_cap(invoice_date, move.company_id), "l441_10"
         return False, False
+
+    # ------------------------------------------------------------------------------------------------
+    # The book's totals at several days in one pass (issue #13: the dashboard and the DSO trend)
+    # ------------------------------------------------------------------------------------------------
+    @api.model
+    def _totals_at(self, company, days, aging_day=None, partner_ids=None):
+        """The totals of the book of ``company`` at each of ``days``, in one query.
+
+        Returns {day: {"receivable", "overdue"}}: the balance of the receivable lines dated on or before the
+        day, and the aged balance's overdue amount at the day (the residual at the day of the items due
+        before it). For ``aging_day`` (one of ``days``), also the aged balance's columns summed over the
+        customers: not_due, bucket_1 .. bucket_5.
+
+        The residual of an item at a day is its balance less its partial reconciliations made by then (as
+        ``_open_items_sql`` says), so each figure is a sum of balances and of partial amounts ("movements"):
+        a movement counts in the overdue amount from the day its item is dated, due and the movement made;
+        the movements are summed once per such day, then for each of ``days``, without the residual of each
+        item at each day.
+        """
+        self._flush()
+        days = list(days)
+        buckets = SQL(" ").join(
+            SQL("WHEN %s THEN %s", condition, key)
+            for condition, key in zip(
+                self._aging_conditions_sql(company, "movements"), aging.BUCKET_KEYS, strict=True
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH items AS MATERIALIZED (%(lines)s),
+                movements AS MATERIALIZED (
+                    SELECT items.date, items.due, items.date AS made, items.balance AS amount, TRUE AS is_balance
+                      FROM items
+                     UNION ALL
+                    SELECT items.date, items.due, apr.max_date, -apr.amount, FALSE
+                      FROM items
+                      JOIN account_partial_reconcile apr ON apr.debit_move_id = items.id
+                     UNION ALL
+                    SELECT items.date, items.due, apr.max_date, apr.amount, FALSE
+                      FROM items
+                      JOIN account_partial_reconcile apr ON apr.credit_move_id = items.id
+                ),
+                balances AS MATERIALIZED (
+                    SELECT movements.date AS day, SUM(movements.amount) AS amount
+                      FROM movements
+                     WHERE movements.is_balance
+                  GROUP BY movements.date
+                ),
+                overdue AS MATERIALIZED (
+                    SELECT GREATEST(movements.date, movements.made, movements.due + 1) AS day,
+                           SUM(movements.amount) AS amount
+                      FROM movements
+                  GROUP BY 1
+                )
+                SELECT total.day, NULL AS bucket,
+                       COALESCE((SELECT SUM(balances.amount) FROM balances WHERE balances.day <= total.day), 0),
+                       COALESCE((SELECT SUM(overdue.amount) FROM overdue WHERE overdue.day <= total.day), 0)
+                  FROM unnest(%(days)s::date[]) AS total(day)
+                 UNION ALL
+                SELECT NULL, CASE %(buckets)s END, SUM(movements.amount), NULL
+                  FROM (
+                      SELECT %(aging_day)s::date - movements.due AS days, SUM(movements.amount) AS amount
+                        FROM movements
+                       WHERE %(with_aging)s AND movements.date <= %(aging_day)s AND movements.made <= %(aging_day)s
+                    GROUP BY movements.due
+                  ) movements
+              GROUP BY 2
+                """,
+                lines=self._receivable_lines_sql(company, date=max(days), partner_ids=partner_ids),
+                days=days,
+                buckets=buckets,
+                aging_day=aging_day or max(days),
+                with_aging=bool(aging_day),
+            )
+        )
+        round_amount = company.currency_id.round
+        result = {day: {} for day in days}
+        aging_totals = dict.fromkeys(aging.BUCKET_KEYS, 0.0)
+        for day, bucket, receivable, overdue in self.env.cr.fetchall():
+            if day:
+                result[day].update(receivable=float(receivable), overdue=round_amount(float(overdue)))
+            elif bucket:
+                aging_totals[bucket] = round_amount(float(receivable))
+        if aging_day:
+            result.setdefault(aging_day, {}).update(aging_totals)
+        return result
+
+    @api.model
+    def _month_ends(self, date):
+        """The days of the 12-month trends: ``date``, then the end of each of the 11 months before it."""
+        return [date] + [aging.month_end(date, months_back) for months_back in range(1, DSO_MONTHS)]

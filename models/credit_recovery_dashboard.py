@@ -114,10 +114,13 @@ class CreditRecoveryDashboard(models.TransientModel):
             notices = Action.search(domain, order="date, id", limit=DASHBOARD_LIMIT)
         # One read per model for the three lists (the ORM prefetches partners and levels together).
         (calls | letters | notices).partner_id.mapped("name")
-        wizard = self.env["credit.recovery.aged.balance.wizard"]
-        trend = wizard._compute_dso_series(dashboard.date, company)
-        buckets = wizard._compute_aged_balance(dashboard.date, company)
-        bucket_labels = wizard.new({"company_id": company.id})._bucket_labels()
+        # The overdue trend and today's aged buckets of the whole book, in one query.
+        book = self.env["credit.recovery.book"]
+        days = book._month_ends(dashboard.date)
+        totals = book._totals_at(company, days, aging_day=dashboard.date)
+        bucket_labels = (
+            self.env["credit.recovery.aged.balance.wizard"].new({"company_id": company.id})._bucket_labels()
+        )
         return {
             "date": format_date(self.env, dashboard.date),
             "everyone": bool(everyone),
@@ -164,14 +167,11 @@ class CreditRecoveryDashboard(models.TransientModel):
                 for action in notices
             ],
             "overdue_trend": [
-                {
-                    "label": format_date(self.env, month["date"], date_format="MMM yy"),
-                    "value": month["overdue"],
-                }
-                for month in trend
+                {"label": format_date(self.env, day, date_format="MMM yy"), "value": totals[day]["overdue"]}
+                for day in reversed(days)
             ],
             "aged_buckets": [
-                {"label": label, "value": currency.round(sum(row[key] for row in buckets))}
+                {"label": label, "value": totals[dashboard.date][key]}
                 for key, label in zip(BUCKET_FIELDS, bucket_labels, strict=True)
             ],
         }

@@ -4,22 +4,6 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-# Amounts read by one query each for a whole recordset (see _credit_read_amounts).
-CREDIT_AMOUNT_KEYS = (
-    "receivable",
-    "unreconciled_credit",
-    "overdue",
-    "oldest_due",
-    "draft_invoices",
-    "orders_to_invoice",
-    "avg_days_late",
-    "paid_invoices",
-    "late_invoices",
-    "dso",
-    "dso_known",
-    "reminders_12m",
-)
-
 
 class ResPartner(models.Model):
     """The customer's exposure and payment behaviour in the current company, read from the receivable book
@@ -92,39 +76,39 @@ class ResPartner(models.Model):
     credit_avg_days_late = fields.Float(
         string="Average Days Late",
         digits=(16, 1),
-        compute="_compute_credit_amounts",
+        compute="_compute_credit_behaviour",
         help="Over the last 12 months, weighted by the amounts paid.",
         groups="base.group_user",
     )
     credit_late_invoice_ratio = fields.Float(
         string="Invoices Paid Late (%)",
         digits=(16, 1),
-        compute="_compute_credit_amounts",
+        compute="_compute_credit_behaviour",
         groups="base.group_user",
     )
     credit_dso = fields.Float(
         string="DSO (countback, days)",
         digits=(16, 1),
-        compute="_compute_credit_amounts",
+        compute="_compute_credit_dso",
         help="Days of sales outstanding by the countback method, as in the aged balance: the receivable is "
         "matched against the customer's sales of each month, newest first, until exhausted.",
         groups="base.group_user",
     )
     credit_dso_known = fields.Boolean(
         string="DSO Known",
-        compute="_compute_credit_amounts",
+        compute="_compute_credit_dso",
         help="The customer bought on credit over the last 12 months: without sales there is no DSO.",
         groups="base.group_user",
     )
     credit_payment_history_known = fields.Boolean(
         string="Payment History Known",
-        compute="_compute_credit_amounts",
+        compute="_compute_credit_behaviour",
         help="An invoice was paid over the last 12 months: without one, days late are unknown.",
         groups="base.group_user",
     )
     credit_reminder_count = fields.Integer(
         string="Reminders (12 months)",
-        compute="_compute_credit_amounts",
+        compute="_compute_credit_reminder_count",
         help="Recovery actions carried out with the customer over the last 12 months.",
         groups="base.group_user",
     )
@@ -145,37 +129,91 @@ class ResPartner(models.Model):
     @api.depends_context("company", "credit_recovery_date")
     @api.depends("commercial_partner_id", "commercial_partner_id.credit_limit")
     def _compute_credit_amounts(self):
-        """The exposure and payment behaviour of the customers, read from the book in one batch."""
-        amounts = self._credit_read_amounts()
+        """The exposure of the customers and its parts, read from the book in one batch."""
+        commercial_ids = self._credit_commercial_ids()
+        partner_ids = self._credit_customer_ids(commercial_ids)
+        amounts = self._credit_read_amounts(partner_ids)
         today = self._credit_today()
-        use_limit = self.env.company.account_use_credit_limit
-        for partner in self:
-            commercial = partner.commercial_partner_id
-            values = amounts.get(commercial.id, {})
+        limits = self._credit_limits(partner_ids)
+        collected = defaultdict(lambda: defaultdict(list))
+        for partner, commercial_id in commercial_ids:
+            values = amounts.get(commercial_id, {})
             receivable = values.get("receivable", 0.0)
             unreconciled = values.get("unreconciled_credit", 0.0)
-            exposure = receivable + values.get("draft_invoices", 0.0) + values.get("orders_to_invoice", 0.0)
-            exposure -= unreconciled
-            # sudo: Odoo's credit limit has groups that salespeople, who read the page, lack.
-            limit = commercial.sudo().credit_limit if use_limit else 0.0
+            drafts = values.get("draft_invoices", 0.0)
+            orders = values.get("orders_to_invoice", 0.0)
+            exposure = receivable + drafts + orders - unreconciled
+            limit = limits.get(commercial_id, 0.0)
             oldest_due = values.get("oldest_due")
+            self._credit_collect(
+                collected,
+                partner,
+                {
+                    "credit_receivable_amount": receivable,
+                    "credit_unreconciled_amount": unreconciled,
+                    "credit_draft_invoice_amount": drafts,
+                    "credit_order_amount": orders,
+                    "credit_exposure": exposure,
+                    "credit_overdue_amount": values.get("overdue", 0.0),
+                    "credit_available": limit - exposure if limit else 0.0,
+                    "credit_limit_usage": 100.0 * exposure / limit if limit else 0.0,
+                    "credit_over_limit": bool(limit) and exposure > limit,
+                    "credit_oldest_overdue_days": (today - oldest_due).days if oldest_due else 0,
+                },
+            )
+        self._credit_assign(collected)
+
+    @api.depends_context("company", "credit_recovery_date")
+    @api.depends("commercial_partner_id")
+    def _compute_credit_behaviour(self):
+        """How the customers paid over the last 12 months, read from the book in one batch."""
+        commercial_ids = self._credit_commercial_ids()
+        behaviour = self._credit_read_behaviour(self._credit_customer_ids(commercial_ids))
+        collected = defaultdict(lambda: defaultdict(list))
+        for partner, commercial_id in commercial_ids:
+            values = behaviour.get(commercial_id, {})
             paid = values.get("paid_invoices", 0)
-            partner.credit_receivable_amount = receivable
-            partner.credit_unreconciled_amount = unreconciled
-            partner.credit_draft_invoice_amount = values.get("draft_invoices", 0.0)
-            partner.credit_order_amount = values.get("orders_to_invoice", 0.0)
-            partner.credit_exposure = exposure
-            partner.credit_overdue_amount = values.get("overdue", 0.0)
-            partner.credit_available = limit - exposure if limit else 0.0
-            partner.credit_limit_usage = 100.0 * exposure / limit if limit else 0.0
-            partner.credit_over_limit = bool(limit) and exposure > limit
-            partner.credit_oldest_overdue_days = (today - oldest_due).days if oldest_due else 0
-            partner.credit_avg_days_late = values.get("avg_days_late", 0.0)
-            partner.credit_late_invoice_ratio = 100.0 * values.get("late_invoices", 0) / paid if paid else 0.0
-            partner.credit_dso = values.get("dso", 0.0)
-            partner.credit_dso_known = bool(values.get("dso_known"))
-            partner.credit_payment_history_known = bool(paid)
-            partner.credit_reminder_count = values.get("reminders_12m", 0)
+            self._credit_collect(
+                collected,
+                partner,
+                {
+                    "credit_avg_days_late": values.get("avg_days_late", 0.0),
+                    "credit_late_invoice_ratio": 100.0 * values.get("late_invoices", 0) / paid
+                    if paid
+                    else 0.0,
+                    "credit_payment_history_known": bool(paid),
+                },
+            )
+        self._credit_assign(collected)
+
+    @api.depends_context("company", "credit_recovery_date")
+    @api.depends("commercial_partner_id")
+    def _compute_credit_dso(self):
+        """The customers' DSO by the countback method, read from the book in one batch."""
+        commercial_ids = self._credit_commercial_ids()
+        dso = self._credit_read_dso(self._credit_customer_ids(commercial_ids))
+        collected = defaultdict(lambda: defaultdict(list))
+        for partner, commercial_id in commercial_ids:
+            self._credit_collect(
+                collected,
+                partner,
+                {
+                    "credit_dso": dso["partners"].get(commercial_id, 0.0),
+                    "credit_dso_known": commercial_id in dso["with_sales"],
+                },
+            )
+        self._credit_assign(collected)
+
+    @api.depends_context("company", "credit_recovery_date")
+    @api.depends("commercial_partner_id")
+    def _compute_credit_reminder_count(self):
+        """Recovery actions carried out with the customers over the last 12 months, one grouped read."""
+        commercial_ids = self._credit_commercial_ids()
+        counts = self._credit_read_reminder_counts(self._credit_customer_ids(commercial_ids))
+        collected = defaultdict(lambda: defaultdict(list))
+        for partner, commercial_id in commercial_ids:
+            self._credit_collect(collected, partner, {"credit_reminder_count": counts.get(commercial_id, 0)})
+        self._credit_assign(collected)
 
     def _search_credit_overdue_amount(self, operator, value):
         return self._credit_search_by("credit_overdue_amount", operator, value, blank=0.0)
@@ -255,37 +293,105 @@ class ResPartner(models.Model):
         """Commercial partners with receivables, draft invoices or open orders in the current company."""
         return self.env["credit.recovery.book"]._active_customer_ids(self.env.company)
 
-    def _credit_read_amounts(self):
-        """Credit figures of the commercial partners of ``self`` in the current company, from the book.
+    def _credit_commercial_ids(self):
+        """[(partner, commercial partner id)] for the partners of ``self``, in one grouped read (the figures
+        need nothing else of the partners: no read of all their fields, no record rule checked in Python)."""
+        commercial_of = {}
+        saved = self.filtered("id")
+        # One partner (a form): its commercial partner is read with it; many (a list): one grouped read.
+        if len(saved) > 1:
+            groups = saved.with_context(active_test=False)._read_group(
+                [("id", "in", saved.ids)], ["commercial_partner_id"], ["id:array_agg"]
+            )
+            commercial_of = {
+                partner_id: commercial.id for commercial, partner_ids in groups for partner_id in partner_ids
+            }
+        return [
+            (
+                partner,
+                commercial_of[partner.id]
+                if partner.id in commercial_of
+                else partner.commercial_partner_id.id,
+            )
+            for partner in self
+        ]
 
-        A few queries for the whole recordset, never a query per partner.
-        Returns {commercial_partner_id: {key: value}} with the keys of CREDIT_AMOUNT_KEYS.
-        """
-        partner_ids = sorted({partner_id for partner_id in self.commercial_partner_id.ids if partner_id})
-        result = defaultdict(dict)
-        if not partner_ids:
-            return result
-        company = self.env.company
-        today = self._credit_today()
-        book = self.env["credit.recovery.book"].with_context(
-            credit_recovery_date=fields.Date.to_string(today)
+    @api.model
+    def _credit_customer_ids(self, commercial_ids):
+        """Sorted ids of the commercial partners of ``commercial_ids`` (from _credit_commercial_ids)."""
+        return sorted({commercial_id for _partner, commercial_id in commercial_ids if commercial_id})
+
+    def _credit_limits(self, partner_ids):
+        """{commercial partner id: credit limit} of the commercial partners ``partner_ids`` when the company
+        uses credit limits (else empty), read in one query."""
+        if not self.env.company.account_use_credit_limit or not partner_ids:
+            return {}
+        # sudo: Odoo's credit limit has groups that salespeople, who read the page, lack.
+        commercials = self.browse(partner_ids).sudo()
+        commercials.fetch(["credit_limit"])
+        return {commercial.id: commercial.credit_limit for commercial in commercials}
+
+    @api.model
+    def _credit_collect(self, collected, partner, values):
+        """Note the ``values`` ({field name: value}) of ``partner`` in ``collected`` (see _credit_assign)."""
+        for field_name, value in values.items():
+            collected[field_name][value].append(partner.id)
+
+    def _credit_assign(self, collected):
+        """Assign the computed values noted by _credit_collect: one assignment per field and distinct value
+        (the customers with nothing open share their zeros), not one per field and partner."""
+        for field_name, by_value in collected.items():
+            for value, partner_ids in by_value.items():
+                self.browse(partner_ids)[field_name] = value
+
+    def _credit_book(self):
+        """The receivable book at the date of the figures (the context's ``credit_recovery_date``, or today)."""
+        return self.env["credit.recovery.book"].with_context(
+            credit_recovery_date=fields.Date.to_string(self._credit_today())
         )
-        for partner_id, values in book._exposure(company, partner_ids).items():
-            result[partner_id].update(values)
-        for partner_id, values in book._days_late(company, today, partner_ids)["partners"].items():
-            result[partner_id].update(values)
-        dso = book._dso(company, today, partner_ids)
-        for partner_id, days in dso["partners"].items():
-            result[partner_id]["dso"] = days
-        for partner_id in dso["with_sales"]:
-            result[partner_id]["dso_known"] = True
-        # Reminders carried out over the last 12 months.
+
+    def _credit_read_amounts(self, partner_ids=None):
+        """Exposure components of the commercial partners of ``self`` in the current company, from the book.
+
+        Three queries for the whole recordset, never a query per partner. Returns {commercial_partner_id:
+        {receivable, unreconciled_credit, overdue, oldest_due, draft_invoices, orders_to_invoice}}.
+        """
+        if partner_ids is None:
+            partner_ids = self._credit_customer_ids(self._credit_commercial_ids())
+        if not partner_ids:
+            return {}
+        return self._credit_book()._exposure(self.env.company, partner_ids)
+
+    def _credit_read_behaviour(self, partner_ids=None):
+        """{commercial_partner_id: {avg_days_late, paid_invoices, late_invoices}} over the 12 months before
+        the date, from the book in one query."""
+        if partner_ids is None:
+            partner_ids = self._credit_customer_ids(self._credit_commercial_ids())
+        if not partner_ids:
+            return {}
+        return self._credit_book()._days_late(self.env.company, self._credit_today(), partner_ids)["partners"]
+
+    def _credit_read_dso(self, partner_ids=None):
+        """The book's DSO answer (``_dso``) for the commercial partners of ``self``, in two queries."""
+        if partner_ids is None:
+            partner_ids = self._credit_customer_ids(self._credit_commercial_ids())
+        if not partner_ids:
+            return {"partners": {}, "with_sales": set()}
+        return self._credit_book()._dso(self.env.company, self._credit_today(), partner_ids)
+
+    def _credit_read_reminder_counts(self, partner_ids=None):
+        """{commercial_partner_id: recovery actions done over the last 12 months}, in one grouped read."""
+        if partner_ids is None:
+            partner_ids = self._credit_customer_ids(self._credit_commercial_ids())
+        if not partner_ids:
+            return {}
+        today = self._credit_today()
         reminders = (
             self.env["credit.recovery.action"]
             .sudo()
             ._read_group(  # counts only, for any reader
                 [
-                    ("company_id", "=", company.id),
+                    ("company_id", "=", self.env.company.id),
                     ("partner_id", "in", partner_ids),
                     ("state", "=", "done"),
                     ("date", ">", today - timedelta(days=365)),
@@ -295,6 +401,4 @@ class ResPartner(models.Model):
                 ["__count"],
             )
         )
-        for partner, count in reminders:
-            result[partner.id]["reminders_12m"] = count
-        return result
+        return {partner.id: count for partner, count in reminders}
