@@ -31,6 +31,11 @@ SHIPPED_CHANGES = {
     "mail_template_credit_portal_acknowledgement": {"lang": ["{{ object.partner_id.lang }}"]},
     "mail_template_credit_statement": {"lang": ["{{ object.lang }}"]},
     "mail_activity_type_credit_claim_declaration": {"res_model": ["res.partner"]},
+    # Issue #15: the review, the customer page's requests and the goods claim are the company's, scheduled on its
+    # credit trail of the customer.
+    "mail_activity_type_credit_review": {"res_model": ["res.partner"]},
+    "mail_activity_type_credit_portal_request": {"res_model": ["res.partner"]},
+    "mail_activity_type_credit_goods_claim": {"res_model": ["res.partner"]},
     # The court list (issue #14, checked against the map of 2025): the tribunal de commerce seated in Tourcoing
     # is named "de Lille Métropole" since the merger of 1 January 2013.
     "credit_recovery_court_tc_tourcoing": {"name": ["Tribunal de commerce de Tourcoing"]},

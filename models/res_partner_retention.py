@@ -69,15 +69,20 @@ class ResPartner(models.Model):
             if opening and (invoice.invoice_date or invoice.date) >= opening:
                 continue
             by_key[invoice.commercial_partner_id, invoice.company_id] |= invoice
+        # The claim lists one company's unpaid invoices: it goes to that company's credit trail of the customer,
+        # not to the customer's chatter every company of the database reads.
         activity_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_goods_claim")
+        trails = self.env["credit.recovery.partner.log"]._credit_logs_of(
+            (partner.id, company.id) for partner, company in by_key
+        )
         existing = {
             (activity.res_id, activity.date_deadline, activity.summary)
             for activity in self.env["mail.activity"]
             .sudo()
             .search(
                 [
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "in", partners.ids),
+                    ("res_model", "=", "credit.recovery.partner.log"),
+                    ("res_id", "in", [trail.id for trail in trails.values()]),
                     ("activity_type_id", "=", activity_type.id),
                 ]
             )
@@ -86,11 +91,12 @@ class ResPartner(models.Model):
             by_key.items(), key=lambda item: (item[0][0].id, item[0][1].id)
         ):
             partner = partner.with_env(self.env)
+            trail = trails[partner.id, company.id]
             deadline = partner._credit_goods_claim_deadline()
             summary = self.env._(
                 "Claim the goods sold by %(company)s under retention of title", company=company.name
             )
-            if (partner.id, deadline, summary) in existing:
+            if (trail.id, deadline, summary) in existing:
                 continue
             listing = "; ".join(
                 self.env._(
@@ -103,7 +109,7 @@ class ResPartner(models.Model):
             )
             # sudo: the controller of another company than the user's follows that company's claim.
             controller = partner.sudo().with_company(company).credit_controller_id
-            partner.activity_schedule(
+            trail.activity_schedule(
                 act_type_xmlid="account_credit_recovery.mail_activity_type_credit_goods_claim",
                 date_deadline=deadline,
                 summary=summary,
@@ -120,4 +126,4 @@ class ResPartner(models.Model):
                 ),
                 user_id=(controller or partner.user_id or self.env.ref("base.user_admin")).id,
             )
-            existing.add((partner.id, deadline, summary))
+            existing.add((trail.id, deadline, summary))

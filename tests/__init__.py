@@ -55,3 +55,4 @@ from . import test_law_reclassified_plan
 from . import test_migration_shipped_data
 from . import test_law_courts_map
 from . import test_read_side_queries
+from . import test_migration_deposit_company

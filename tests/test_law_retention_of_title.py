@@ -80,7 +80,10 @@ class TestRetentionOfTitle(CreditRecoveryCommon):
                 }
             )
         activity_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_goods_claim")
-        activity = self.customer.activity_ids.filtered(lambda act: act.activity_type_id == activity_type)
+        # The claim lists the company's unpaid invoices: on its credit trail, never on the shared customer.
+        self.assertFalse(self.customer.activity_ids.filtered(lambda act: act.activity_type_id == activity_type))
+        trail = self.env["credit.recovery.partner.log"]._credit_log_of(self.customer, self.company)
+        activity = trail.activity_ids.filtered(lambda act: act.activity_type_id == activity_type)
         self.assertEqual(len(activity), 1)
         # Published on 25 April 2026: the goods are claimed by 25 July 2026 (L624-9).
         self.assertEqual(activity.date_deadline, date(2026, 7, 25))
@@ -93,6 +96,4 @@ class TestRetentionOfTitle(CreditRecoveryCommon):
         self.assertIn("L624-9", note)
         # Recorded again, the proceedings do not schedule it twice.
         self.customer.write({"credit_collective_proceeding_date": "2026-04-25"})
-        self.assertEqual(
-            len(self.customer.activity_ids.filtered(lambda act: act.activity_type_id == activity_type)), 1
-        )
+        self.assertEqual(len(trail.activity_ids.filtered(lambda act: act.activity_type_id == activity_type)), 1)
