@@ -81,7 +81,9 @@ class TestRetentionOfTitle(CreditRecoveryCommon):
             )
         activity_type = self.env.ref("account_credit_recovery.mail_activity_type_credit_goods_claim")
         # The claim lists the company's unpaid invoices: on its credit trail, never on the shared customer.
-        self.assertFalse(self.customer.activity_ids.filtered(lambda act: act.activity_type_id == activity_type))
+        self.assertFalse(
+            self.customer.activity_ids.filtered(lambda act: act.activity_type_id == activity_type)
+        )
         trail = self.env["credit.recovery.partner.log"]._credit_log_of(self.customer, self.company)
         activity = trail.activity_ids.filtered(lambda act: act.activity_type_id == activity_type)
         self.assertEqual(len(activity), 1)
@@ -96,4 +98,6 @@ class TestRetentionOfTitle(CreditRecoveryCommon):
         self.assertIn("L624-9", note)
         # Recorded again, the proceedings do not schedule it twice.
         self.customer.write({"credit_collective_proceeding_date": "2026-04-25"})
-        self.assertEqual(len(trail.activity_ids.filtered(lambda act: act.activity_type_id == activity_type)), 1)
+        self.assertEqual(
+            len(trail.activity_ids.filtered(lambda act: act.activity_type_id == activity_type)), 1
+        )
