@@ -523,10 +523,14 @@ class CreditRecoveryAction(models.Model):
         )
 
     def _log_on_customer(self):
-        """One note per customer on its chatter, all of them logged in one batch."""
+        """One note per customer on its company's credit trail (the amounts are the company's; the customer's
+        chatter is read by every company), all of them logged in one batch."""
         channels = dict(self._fields["channel"]._description_selection(self.env))
+        Log = self.env["credit.recovery.partner.log"]
+        groups = self.grouped(lambda action: (action.partner_id.id, action.company_id.id))
+        trails = Log._credit_logs_of(groups)
         bodies = {
-            partner.id: Markup("<br/>").join(
+            trails[key].id: Markup("<br/>").join(
                 self.env._(
                     "Recovery: %(level)s (%(channel)s) for %(amount)s.",
                     level=action.level_id.name,
@@ -535,9 +539,10 @@ class CreditRecoveryAction(models.Model):
                 )
                 for action in actions
             )
-            for partner, actions in self.grouped("partner_id").items()
+            for key, actions in groups.items()
         }
-        self.partner_id._message_log_batch(bodies)
+        # sudo: the trail is written by the module's code only.
+        Log.sudo().browse(list(bodies))._message_log_batch(bodies)
 
     def _notify_salespeople(self):
         actions = self.filtered(

@@ -54,7 +54,13 @@ class TestCreditRecoveryDashboardTour(CreditRecoveryTourCase):
         self.assertEqual(call.state, "done")
         promise = call.promise_ids
         self.assertEqual((promise.amount, fields.Date.to_string(promise.date)), (1620.0, "2099-12-31"))
-        self.assertIn("Virement promis par la comptable", self.pharmacy.message_ids[:1].body)
+        self.assertIn(
+            "Virement promis par la comptable",
+            self.env["credit.recovery.partner.log"]
+            ._credit_log_of(self.pharmacy, call.company_id)
+            .message_ids[:1]
+            .body,
+        )
 
     def test_dashboard_validate_and_print_notice(self):
         self.assertEqual(len(self.notice), 1)

@@ -102,6 +102,15 @@ class TestDunningRun(CreditRecoveryCommon):
         notice.with_user(self.credit_manager).action_validate()
         self.assertEqual(notice.state, "draft")
         self.assertTrue(self.customer.credit_on_hold)
+        # The validated notice is noted with its amount on the company's credit trail, never on the customer's
+        # chatter, which every company of the database reads.
+        amount = notice.currency_id.format(notice.amount_due)
+        trail_bodies = " ".join(self.customer._credit_trail().message_ids.mapped("body")).replace(
+            "&nbsp;", "\xa0"
+        )
+        self.assertIn(f"Recovery: Formal notice (Registered Letter) for {amount}.", trail_bodies)
+        customer_bodies = " ".join(self.customer.message_ids.mapped("body")).replace("&nbsp;", "\xa0")
+        self.assertNotIn(amount, customer_bodies)
         self.customer.invalidate_recordset()
         self.assertEqual(self.customer.with_context(credit_recovery_date=day(45)).credit_reminder_count, 3)
         notice.registered_mail_number = "1A 123 456 7890 1"
@@ -389,10 +398,20 @@ class TestCallsAndPlans(CreditRecoveryCommon):
         self.assertIn("Cash-flow difficulties", call.outcome)
         promise = self.env["credit.recovery.promise"].search([("partner_id", "=", self.customer.id)])
         self.assertEqual((promise.amount, promise.date, promise.state), (1200.0, day(12), "open"))
-        callback = self.customer.activity_ids.filtered(lambda activity: activity.date_deadline == day(13))
+        # The call, the promise and the call-back are the company's: on its credit trail, none on the customer
+        # every company reads.
+        trail = self.customer._credit_trail()
+        self.assertFalse(
+            self.customer.activity_ids.filtered(lambda activity: activity.date_deadline == day(13))
+        )
+        callback = trail.activity_ids.filtered(lambda activity: activity.date_deadline == day(13))
         self.assertEqual(callback.user_id, self.credit_controller)
         self.customer.invalidate_recordset(["message_ids"])
-        confirmation = self.customer.message_ids.filtered(lambda message: message.message_type == "comment")
+        self.assertNotIn(
+            "1 200,00", " ".join(re.sub(r"\s|&nbsp;", " ", str(m.body)) for m in self.customer.message_ids)
+        )
+        trail.invalidate_recordset(["message_ids"])
+        confirmation = trail.message_ids.filtered(lambda message: message.message_type == "comment")
         self.assertEqual(len(confirmation), 1)
         self.assertIn(self.customer, confirmation.partner_ids)
         self.assertIn("1 200,00", re.sub(r"\s|&nbsp;", " ", str(confirmation.body)), confirmation.body)
@@ -414,8 +433,9 @@ class TestCallsAndPlans(CreditRecoveryCommon):
             self._log_call(call, outcome="reached", promise_amount=100.0, next_call_date=day(6))
         with freeze_time(day(4)):
             self._log_call(call, outcome="voicemail", next_call_date=day(5))
-        self.customer.invalidate_recordset(["message_ids"])
-        message = self.customer.message_ids.filtered(lambda message: message.message_type == "comment")
+        trail = self.customer._credit_trail()
+        trail.invalidate_recordset(["message_ids"])
+        message = trail.message_ids.filtered(lambda message: message.message_type == "comment")
         self.assertEqual(len(message), 1)
         self.assertIn("Nous avons tenté de vous joindre", message.body)
         with self.assertRaises(AccessError):

@@ -81,7 +81,10 @@ class CreditRecoveryCallWizard(models.TransientModel):
                 }
             )
         summary = self._summary(promise)
-        customer.message_post(body=summary, subtype_xmlid="mail.mt_note")
+        # The call, its promise and the call-back are the company's: on its credit trail of the customer, which
+        # only its users read (the customer's chatter is shared by every company).
+        trail = self.env["credit.recovery.partner.log"]._credit_log_of(customer, self.company_id)
+        trail.message_post(body=summary, subtype_xmlid="mail.mt_note")
         if self.action_id:
             self.action_id.write(
                 {"outcome": summary.striptags(), "state": "done", "next_call_date": self.next_call_date}
@@ -89,7 +92,7 @@ class CreditRecoveryCallWizard(models.TransientModel):
             self.action_id.activity_ids.filtered(
                 lambda activity: activity.activity_type_id == self.env.ref("mail.mail_activity_data_call")
             ).action_feedback(feedback=summary.striptags())
-        customer.activity_schedule(
+        trail.activity_schedule(
             act_type_xmlid="mail.mail_activity_data_call",
             date_deadline=self.next_call_date,
             summary=self.env._("Call %(customer)s back", customer=customer.name),
@@ -97,7 +100,7 @@ class CreditRecoveryCallWizard(models.TransientModel):
             user_id=self.env.user.id,
         )
         if self.outcome == "voicemail" or self.send_confirmation:
-            sent = self._send_written_follow_up(customer)
+            sent = self._send_written_follow_up(customer, trail)
             if not sent and self.action_id and self.outcome == "reached":
                 # No e-mail address: the confirmation goes by letter.
                 return self.action_id.action_print_call_confirmation()
@@ -128,8 +131,9 @@ class CreditRecoveryCallWizard(models.TransientModel):
         parts.append(self.env._("Next call on %(date)s.", date=fields.Date.to_string(self.next_call_date)))
         return Markup("<br/>").join(parts)
 
-    def _send_written_follow_up(self, customer):
-        """The factual message after a voicemail, or the written confirmation of what was agreed."""
+    def _send_written_follow_up(self, customer, trail):
+        """The factual message after a voicemail, or the written confirmation of what was agreed, sent from the
+        company's credit ``trail`` of the customer (its replies come back there)."""
         template = self.env.ref(
             "account_credit_recovery.mail_template_credit_recovery_voicemail"
             if self.outcome == "voicemail"
@@ -137,7 +141,7 @@ class CreditRecoveryCallWizard(models.TransientModel):
         )
         contact = self.contact_id if self.contact_id.email else customer._credit_recovery_letter_contact()
         if not contact.email:
-            customer.message_post(
+            trail.message_post(
                 body=self.env._(
                     "No e-mail address for %(contact)s: confirm by letter.", contact=contact.name
                 ),
@@ -158,7 +162,7 @@ class CreditRecoveryCallWizard(models.TransientModel):
         template = template.with_context(lang=lang)
         body = template._render_field("body_html", customer.ids, add_context=values)[customer.id]
         subject = template._render_field("subject", customer.ids, add_context=values)[customer.id]
-        customer.message_post(
+        trail.message_post(
             body=body,
             subject=subject,
             partner_ids=contact.ids,
