@@ -31,7 +31,10 @@ class AccountMove(models.Model):
             .sudo()
             .search_fetch(
                 [
+                    # The debt wherever it is booked: the invoice's items, or its 416 item once reclassified.
+                    "|",
                     ("line_ids.move_id", "in", self.ids),
+                    ("line_ids", "in", self.sudo().credit_doubtful_move_line_id.ids),
                     ("partner_id.commercial_partner_id.credit_public_buyer_kind", "!=", False),
                     ("state", "=", "done"),
                     ("channel", "in", WRITTEN_CLAIM_CHANNELS),
@@ -40,6 +43,6 @@ class AccountMove(models.Model):
             )
         )
         for action in actions:
-            for move in action.line_ids.move_id & self.sudo():
+            for move in action.line_ids.credit_debt_move_id & self.sudo():
                 events[move.with_env(self.env)].append(action.date)
         return events

@@ -31,7 +31,8 @@ class CreditRecoveryAction(models.Model):
                 and (force or (action.state == "done" and action.channel in WRITTEN_CLAIM_CHANNELS))
             )
         )
-        moves = actions.line_ids.move_id.filtered(lambda move: move.move_type == "out_invoice")
+        # The debt wherever it is booked: a letter on the 416 item of a reclassified invoice claims the invoice.
+        moves = actions.line_ids.credit_debt_move_id.filtered(lambda move: move.move_type == "out_invoice")
         if moves:
             Move = self.env["account.move"]
             self.env.add_to_compute(Move._fields["credit_prescription_date"], moves)

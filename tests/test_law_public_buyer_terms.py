@@ -133,3 +133,33 @@ class TestPublicBuyerTerms(LawEdgesCommon):
         with freeze_time("2026-03-06"):
             tree = self._render(self.LETTER, business_letter)
         self.assertFalse(tree.xpath("//p[@name='legal_public_buyer_lapse']"))
+
+    def test_letter_on_the_reclassified_debt_interrupts_the_lapse(self):
+        # Invoiced 5 January 2026 to a town hall: lapses on 31 December 2030. Reclassified to 416 on
+        # 15 March 2026 (no acknowledgement, C. civ. 2240), then claimed by a letter on its 416 item sent on
+        # 1 March 2027 (loi n° 68-1250, art. 2): four years from 1 January 2028, 31 December 2031.
+        invoice = self._invoice(self.town_hall, 1000.0, "2026-01-05", due_date="2026-02-04")
+        with freeze_time("2026-03-15"):
+            self.env["credit.recovery.doubtful.line"].with_user(self.credit_manager)._credit_reclassify(
+                invoice, date(2026, 3, 15)
+            )
+        item_416 = invoice.credit_doubtful_move_line_id
+        self.assertTrue(item_416)
+        self.assertEqual(invoice.credit_prescription_date, date(2030, 12, 31))
+        letter = self.env["credit.recovery.action"].create(
+            {
+                "partner_id": self.town_hall.id,
+                "company_id": self.company.id,
+                "level_id": self.letter_level.id,
+                "channel": "letter",
+                "state": "draft",
+                "date": "2027-03-01",
+                "user_id": self.credit_controller.id,
+                "line_ids": [fields.Command.set(item_416.ids)],
+                "amount_due": item_416.amount_residual,
+                "amount_overdue": item_416.amount_residual,
+            }
+        )
+        self.assertEqual(invoice.credit_prescription_date, date(2030, 12, 31))
+        letter.state = "done"
+        self.assertEqual(invoice.credit_prescription_date, date(2031, 12, 31))
