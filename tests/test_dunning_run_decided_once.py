@@ -1,4 +1,3 @@
-from datetime import date, timedelta
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -6,24 +5,16 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import CreditRecoveryCommon
-
-DUE = date(2026, 3, 31)
-CALL_DAY = DUE + timedelta(days=3)
+from .test_dunning_run_queries import CALL_DAY, DUE, DunningRunCommon
 
 
 @tagged("post_install", "-at_install")
-class TestDunningRunDecidedOnce(CreditRecoveryCommon):
+class TestDunningRunDecidedOnce(DunningRunCommon):
     """The daily run decides the book once: its next calls apply the customers left, decided again alone."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Run = cls.env["credit.recovery.run"]
-        cls.Action = cls.env["credit.recovery.action"]
-        cls.call_level = cls.company.credit_default_policy_id.level_ids.filtered(
-            lambda level: level.delay_days == 3
-        )
         cls.partners = cls.env["res.partner"].create(
             [
                 {"name": f"Client {index:03d}", "is_company": True, "email": f"client{index}@example.com"}

@@ -11,9 +11,8 @@ DUE = date(2026, 3, 31)
 CALL_DAY = DUE + timedelta(days=3)
 
 
-@tagged("post_install", "-at_install")
-class TestDunningRunQueries(CreditRecoveryCommon):
-    """A call of the daily run: its SQL queries grow with its batches, not with its customers."""
+class DunningRunCommon(CreditRecoveryCommon):
+    """The run's models and the policy's call level (3 days after the due date)."""
 
     @classmethod
     def setUpClass(cls):
@@ -23,6 +22,11 @@ class TestDunningRunQueries(CreditRecoveryCommon):
         cls.call_level = cls.company.credit_default_policy_id.level_ids.filtered(
             lambda level: level.delay_days == 3
         )
+
+
+@tagged("post_install", "-at_install")
+class TestDunningRunQueries(DunningRunCommon):
+    """A call of the daily run: its SQL queries grow with its batches, not with its customers."""
 
     def _customers(self, count, start):
         return self._overdue_customers(count, start, DUE)

@@ -10,9 +10,8 @@ from odoo.tests import tagged
 from .common import CreditRecoveryCommon
 
 
-@tagged("post_install", "-at_install")
-class TestGatesForeignCurrency(CreditRecoveryCommon):
-    """A debt in US dollars of a euro company is claimed in dollars, its euro equivalent beside it."""
+class ForeignCurrencyCommon(CreditRecoveryCommon):
+    """The letter and notice levels of the policy, and the rendered documents' named texts."""
 
     LETTER = "account_credit_recovery.action_report_credit_recovery_letter"
     NOTICE = "account_credit_recovery.action_report_credit_recovery_formal_notice"
@@ -20,10 +19,29 @@ class TestGatesForeignCurrency(CreditRecoveryCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.usd = cls.setup_other_currency("USD", rates=[("2026-01-01", 2.0)])  # 1 EUR = 2 USD
         levels = cls.company.credit_default_policy_id.level_ids
         cls.letter_level = levels.filtered(lambda level: level.channel == "letter")[:1]
         cls.notice_level = levels.filtered(lambda level: level.channel == "registered_letter")[:1]
+
+    def _render(self, xmlid, records):
+        report = self.env.ref(xmlid).with_user(self.credit_controller)
+        return html.fromstring(report._render_qweb_html(report.id, records.ids)[0].decode())
+
+    def _texts(self, tree, name):
+        return [
+            re.sub(r"\s+", " ", node.text_content()).strip().replace("\N{NO-BREAK SPACE}", " ")
+            for node in tree.xpath(f"//*[@name='{name}']")
+        ]
+
+
+@tagged("post_install", "-at_install")
+class TestGatesForeignCurrency(ForeignCurrencyCommon):
+    """A debt in US dollars of a euro company is claimed in dollars, its euro equivalent beside it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.usd = cls.setup_other_currency("USD", rates=[("2026-01-01", 2.0)])  # 1 EUR = 2 USD
         # 1 000 USD + 20 % VAT = 1 200 USD (600 EUR), 240 USD (120 EUR) paid: 960 USD (480 EUR) due.
         cls.invoice = cls._invoice(
             cls.customer, 1000.0, "2026-03-01", due_date="2026-03-31", currency_id=cls.usd.id
@@ -47,16 +65,6 @@ class TestGatesForeignCurrency(CreditRecoveryCommon):
                 "amount_overdue": 600.0,
             }
         )
-
-    def _render(self, xmlid, records):
-        report = self.env.ref(xmlid).with_user(self.credit_controller)
-        return html.fromstring(report._render_qweb_html(report.id, records.ids)[0].decode())
-
-    def _texts(self, tree, name):
-        return [
-            re.sub(r"\s+", " ", node.text_content()).strip().replace("\N{NO-BREAK SPACE}", " ")
-            for node in tree.xpath(f"//*[@name='{name}']")
-        ]
 
     def test_book_residual_in_currency(self):
         line = self.invoice.line_ids.filtered(lambda line: line.account_type == "asset_receivable")

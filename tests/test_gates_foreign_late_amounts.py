@@ -1,21 +1,16 @@
-import re
-
 from freezegun import freeze_time
-from lxml import html
 
 from odoo import Command
 from odoo.tests import tagged
 
-from .common import CreditRecoveryCommon
+from .test_gates_foreign_currency import ForeignCurrencyCommon
 
 
 @tagged("post_install", "-at_install")
-class TestGatesForeignLateAmounts(CreditRecoveryCommon):
+class TestGatesForeignLateAmounts(ForeignCurrencyCommon):
     """Penalties of a debt in US dollars accrue in dollars; the 40 EUR stays 40 EUR; a claim declared in
     collective proceedings is converted at the rate of the opening judgment's date (R622-23)."""
 
-    LETTER = "account_credit_recovery.action_report_credit_recovery_letter"
-    NOTICE = "account_credit_recovery.action_report_credit_recovery_formal_notice"
     DECLARATION = "account_credit_recovery.action_report_credit_recovery_claim_declaration"
 
     @classmethod
@@ -23,9 +18,6 @@ class TestGatesForeignLateAmounts(CreditRecoveryCommon):
         super().setUpClass()
         # 1 EUR = 1.6 USD from January, 2.5 USD from May.
         cls.usd = cls.setup_other_currency("USD", rates=[("2026-01-01", 1.6), ("2026-05-01", 2.5)])
-        levels = cls.company.credit_default_policy_id.level_ids
-        cls.letter_level = levels.filtered(lambda level: level.channel == "letter")[:1]
-        cls.notice_level = levels.filtered(lambda level: level.channel == "registered_letter")[:1]
         # 1 000 USD + 20 % VAT = 1 200 USD due on 31 March (750 EUR at 1.6).
         cls.invoice = cls._invoice(
             cls.customer, 1000.0, "2026-03-01", due_date="2026-03-31", currency_id=cls.usd.id
@@ -45,16 +37,6 @@ class TestGatesForeignLateAmounts(CreditRecoveryCommon):
                 "amount_overdue": 750.0,
             }
         )
-
-    def _render(self, xmlid, records):
-        report = self.env.ref(xmlid).with_user(self.credit_controller)
-        return html.fromstring(report._render_qweb_html(report.id, records.ids)[0].decode())
-
-    def _texts(self, tree, name):
-        return [
-            re.sub(r"\s+", " ", node.text_content()).strip().replace("\N{NO-BREAK SPACE}", " ")
-            for node in tree.xpath(f"//*[@name='{name}']")
-        ]
 
     @freeze_time("2026-04-20")
     def test_letter_penalties_in_dollars_indemnity_in_euros(self):
