@@ -11,6 +11,10 @@ from ..tools import interest, payment_terms
 class AccountMove(models.Model):
     _inherit = "account.move"
 
+    # Indexed: the receivable book reads a customer's sales and drafts by their commercial partner (a
+    # customer's form would otherwise read every customer invoice of the company).
+    commercial_partner_id = fields.Many2one(index=True)
+
     credit_formal_notice_date = fields.Date(
         string="Formal Notice Date",
         copy=False,

@@ -30,7 +30,7 @@ The rules:
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 from ..tools import aging, payment_terms
@@ -115,7 +115,6 @@ class CreditRecoveryBook(models.AbstractModel):
                    aml.amount_residual AS residual,
                    aml.reconciled
               FROM account_move_line aml
-              JOIN account_account account ON account.id = aml.account_id
          LEFT JOIN res_partner partner ON partner.id = aml.partner_id
               %(doubtful_join)s
              WHERE aml.company_id = %(company)s
@@ -994,17 +993,35 @@ class CreditRecoveryBook(models.AbstractModel):
         )
 
     @api.model
-    def _receivable_item_sql(self, line_alias="aml", account_alias="account", alias="doubtful"):
-        """Condition on a journal item (with its account and ``_doubtful_join_sql``): it is a receivable.
+    def _receivable_item_sql(self, line_alias="aml"):
+        """Condition on a journal item: it is a receivable.
 
         An item of a receivable account, or the 416 item of a reclassified invoice: reclassifying a debt as
         doubtful neither pays it nor makes it another debt.
         """
+        # The receivable accounts as a list of ids (cached), not a condition on the joined account:
+        # PostgreSQL then reads the receivable items through the journal items' account index instead of
+        # every item of the company (two in three are not receivables). The 416 items are few.
         return SQL(
-            "(%s = 'asset_receivable' OR %s IS NOT NULL)",
-            SQL.identifier(account_alias, "account_type"),
-            SQL.identifier(alias, "id"),
+            """(%s = ANY(%s) OR %s = ANY(ARRAY(
+                   SELECT reclassified.doubtful_move_line_id FROM credit_recovery_doubtful_line reclassified
+                    WHERE reclassified.doubtful_move_line_id IS NOT NULL)))""",
+            SQL.identifier(line_alias, "account_id"),
+            list(self._receivable_account_ids()),
+            SQL.identifier(line_alias, "id"),
         )
+
+    @api.model
+    @tools.ormcache()
+    def _receivable_account_ids(self):
+        """Ids of the receivable accounts, of every company (the book's queries filter the company).
+
+        Cached: ``account.account`` clears the cache when a receivable account is created, changes type or
+        is deleted.
+        """
+        # sudo: the figures' readers need no right on the chart of accounts.
+        accounts = self.env["account.account"].sudo().with_context(active_test=False)
+        return tuple(accounts.search([("account_type", "=", "asset_receivable")]).ids)
 
     @api.model
     def _debt_move_sql(self, line_alias="aml", alias="doubtful"):
@@ -1214,3 +1231,71 @@ class CreditRecoveryBook(models.AbstractModel):
     def _month_ends(self, date):
         """The days of the 12-month trends: ``date``, then the end of each of the 11 months before it."""
         return [date] + [aging.month_end(date, months_back) for months_back in range(1, DSO_MONTHS)]
+
+    # ------------------------------------------------------------------------------------------------
+    # Payment plans: what a plan has received, which instalments that covers
+    # ------------------------------------------------------------------------------------------------
+    @api.model
+    def _running_plans_sql(self, company):
+        """The running payment plans of ``company`` with what each has received since it was signed.
+
+        Columns: id, partner_id (commercial), amount_total, paid: the plan's debt less what its items still
+        owe now (0 for a plan without a debt). ``_plan_paid`` is the same rule on a record.
+        """
+        return SQL(
+            """
+            SELECT plan.id, partner.commercial_partner_id AS partner_id, plan.amount_total,
+                   CASE WHEN COALESCE(plan.amount_total, 0) != 0
+                        THEN plan.amount_total - COALESCE(SUM(aml.amount_residual), 0)
+                        ELSE 0 END AS paid
+              FROM credit_recovery_plan plan
+              JOIN res_partner partner ON partner.id = plan.partner_id
+         LEFT JOIN credit_recovery_plan_line_rel rel ON rel.plan_id = plan.id
+         LEFT JOIN account_move_line aml ON aml.id = rel.line_id
+             WHERE plan.company_id = %(company)s
+               AND plan.state = 'running'
+          GROUP BY plan.id, partner.commercial_partner_id, plan.amount_total
+            """,
+            company=company.id,
+        )
+
+    @api.model
+    def _plan_paid(self, plan):
+        """What ``plan`` has received since it was signed: the rule of ``_running_plans_sql`` on a record
+        (its items' residuals as the ORM holds them, before they are written)."""
+        if not plan.amount_total:
+            return 0.0
+        return plan.amount_total - sum(plan.line_ids.mapped("amount_residual"))
+
+    @api.model
+    def _plan_instalments_sql(self, company):
+        """The instalments of the running plans of ``company``, each with what the plan's payments leave
+        after it and the earlier ones (date, then id).
+
+        Columns: id, plan_id, partner_id, date, amount, left_after (rounded to the company currency): the
+        instalment is paid when it is not below zero. ``_instalments_left`` is the same rule on records.
+        """
+        return SQL(
+            """
+            SELECT instalment.id, instalment.plan_id, plans.partner_id, instalment.date, instalment.amount,
+                   ROUND(plans.paid - SUM(instalment.amount) OVER (
+                       PARTITION BY instalment.plan_id ORDER BY instalment.date, instalment.id
+                   ), %(digits)s) AS left_after
+              FROM credit_recovery_plan_instalment instalment
+              JOIN (%(plans)s) plans ON plans.id = instalment.plan_id
+            """,
+            plans=self._running_plans_sql(company),
+            digits=company.currency_id.decimal_places,
+        )
+
+    @api.model
+    def _instalments_left(self, plan, instalments):
+        """[(instalment, left after it)] for ``instalments`` of ``plan``, in the order they fall due (date,
+        then creation): the rule of ``_plan_instalments_sql`` on records. An instalment is paid when what is
+        left after it is not below zero (``currency.compare_amounts(left, 0) >= 0``)."""
+        left = self._plan_paid(plan)
+        result = []
+        for instalment in instalments.sorted(lambda item: (item.date, item._origin.id or 0)):
+            left -= instalment.amount
+            result.append((instalment, left))
+        return result

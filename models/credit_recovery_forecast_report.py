@@ -67,13 +67,7 @@ class CreditRecoveryForecastReport(models.Model):
         return SQL(
             """
             SELECT * FROM (
-            WITH running_plan AS (
-                SELECT plan.id, partner.commercial_partner_id AS partner_id, plan.amount_total
-                  FROM credit_recovery_plan plan
-                  JOIN res_partner partner ON partner.id = plan.partner_id
-                 WHERE plan.company_id = %(company)s
-                   AND plan.state = 'running'
-            ), items AS (
+            WITH running_plan AS (%(running_plans)s), items AS (
                 SELECT items.id, items.partner_id, items.due, items.residual
                   FROM (%(open_items)s) items
                  WHERE items.residual > 0
@@ -109,24 +103,7 @@ class CreditRecoveryForecastReport(models.Model):
                        )) AS residual
                   FROM after_credits
              LEFT JOIN promised ON promised.partner_id = after_credits.partner_id
-            ), plan_paid AS (
-                -- What the plan's items have received since it was signed (the plan's amount paid).
-                SELECT running_plan.id, running_plan.partner_id,
-                       CASE WHEN COALESCE(running_plan.amount_total, 0) != 0
-                            THEN running_plan.amount_total - COALESCE(SUM(aml.amount_residual), 0)
-                            ELSE 0 END AS paid
-                  FROM running_plan
-             LEFT JOIN credit_recovery_plan_line_rel rel ON rel.plan_id = running_plan.id
-             LEFT JOIN account_move_line aml ON aml.id = rel.line_id
-              GROUP BY running_plan.id, running_plan.partner_id, running_plan.amount_total
-            ), instalments AS (
-                -- An instalment is paid when what was paid covers it and the earlier ones.
-                SELECT instalment.id, plan_paid.partner_id, instalment.date, instalment.amount,
-                       ROUND(plan_paid.paid - SUM(instalment.amount) OVER (
-                           PARTITION BY instalment.plan_id ORDER BY instalment.date, instalment.id
-                       ), %(digits)s) AS left_after
-                  FROM credit_recovery_plan_instalment instalment
-                  JOIN plan_paid ON plan_paid.id = instalment.plan_id
+            ), instalments AS (%(instalments)s
             ), expected AS (
                 SELECT after_promises.id::bigint * 3 AS id, 'from_due_dates' AS source, after_promises.partner_id,
                        after_promises.due + ROUND(COALESCE(late.avg_days_late, 0))::integer AS expected_date,
@@ -173,7 +150,8 @@ class CreditRecoveryForecastReport(models.Model):
             open_items=book._open_items_sql(company, start),
             credits=book._unreconciled_credits_by_partner_sql(company, start),
             late=book._days_late_by_partner_sql(company, start),
-            digits=company.currency_id.decimal_places,
+            running_plans=book._running_plans_sql(company),
+            instalments=book._plan_instalments_sql(company),
             start=start,
             weeks=self._forecast_weeks(),
         )

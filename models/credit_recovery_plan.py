@@ -66,10 +66,9 @@ class CreditRecoveryPlan(models.Model):
 
     @api.depends("line_ids.amount_residual", "amount_total")
     def _compute_amount_paid(self):
+        book = self.env["credit.recovery.book"]
         for plan in self:
-            plan.amount_paid = (
-                plan.amount_total - sum(plan.line_ids.mapped("amount_residual")) if plan.amount_total else 0.0
-            )
+            plan.amount_paid = book._plan_paid(plan)
 
     @api.constrains("instalment_ids", "state")
     def _check_instalments(self):
@@ -263,12 +262,13 @@ class CreditRecoveryPlanInstalment(models.Model):
         today = fields.Date.to_date(
             self.env.context.get("credit_recovery_date")
         ) or fields.Date.context_today(self)
+        book = self.env["credit.recovery.book"]
         for plan, instalments in self.grouped("plan_id").items():
-            remaining = plan.amount_paid
-            for instalment in instalments.sorted("date"):
-                covered = plan.currency_id.compare_amounts(remaining, instalment.amount) >= 0
-                remaining -= instalment.amount
-                if covered:
+            # What an instalment leaves depends on every earlier instalment of the plan, read or not.
+            for instalment, left in book._instalments_left(plan, plan.instalment_ids | instalments):
+                if instalment not in instalments:
+                    continue
+                if plan.currency_id.compare_amounts(left, 0.0) >= 0:
                     instalment.state = "paid"
                 else:
                     instalment.state = "missed" if instalment.date < today else "due"

@@ -87,6 +87,7 @@ class TestCreditReadSideQueries(CreditRecoveryCommon):
         days = book._month_ends(date(2025, 6, 2))
         self.assertEqual(days[:3], [date(2025, 6, 2), date(2025, 5, 31), date(2025, 4, 30)])
         self.env.flush_all()
+        book._receivable_account_ids()  # cached for the registry
         with self.assertQueryCount(1):
             totals = book._totals_at(self.company, days, aging_day=date(2025, 5, 31))
         for day in days[:3]:

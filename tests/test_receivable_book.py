@@ -6,7 +6,9 @@ import openpyxl
 from freezegun import freeze_time
 from lxml import etree
 
+from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import CreditRecoveryCommon
 
@@ -81,6 +83,61 @@ class TestReceivableBook(CreditRecoveryCommon):
         forecast.action_compute()
         self.assertEqual(forecast.line_ids[1].from_due_dates, 150.0)
         self.assertEqual(forecast.total, 150.0)
+
+    @freeze_time("2025-06-25")
+    def test_plan_instalments_one_definition(self):
+        """A 1,200.00 plan in three instalments of 400.00, 600.00 received: the first is paid, the second
+        (20 June) missed, the third due; the plan, an instalment read alone, the book's SQL and the forecast
+        say the same."""
+        invoice = self._invoice(self.customer, 1000.0, "2025-05-01", due_date="2025-05-31")
+        plan = self.env["credit.recovery.plan"].create(
+            {
+                "partner_id": self.customer.id,
+                "line_ids": [Command.set(self._receivable(invoice).ids)],
+                "amount_total": 1200.0,
+                "instalment_ids": [
+                    Command.create({"date": "2025-06-05", "amount": 400.0}),
+                    Command.create({"date": "2025-06-20", "amount": 400.0}),
+                    Command.create({"date": "2025-07-05", "amount": 400.0}),
+                ],
+            }
+        )
+        plan.action_sign()
+        self._pay(invoice, amount=600.0, payment_date="2025-06-10")
+        plan.invalidate_recordset()
+        first, second, third = plan.instalment_ids.sorted("date")
+        self.assertEqual(plan.amount_paid, 600.0)
+        self.assertEqual(plan.instalment_ids.sorted("date").mapped("state"), ["paid", "missed", "due"])
+        # Read alone, the second instalment still counts the first one (before: 600.00 covered it, "paid").
+        self.env.invalidate_all()
+        self.assertEqual(self.env["credit.recovery.plan.instalment"].browse(second.id).state, "missed")
+        # The book's SQL: what the payments leave after each instalment.
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, left_after FROM (%s) instalments WHERE plan_id = %s",
+                self.Book._plan_instalments_sql(self.company),
+                plan.id,
+            )
+        )
+        self.assertEqual(dict(self.env.cr.fetchall()), {first.id: 200.0, second.id: -200.0, third.id: -600.0})
+        # The forecast expects the two instalments not paid, the missed one in the first week.
+        rows = self.env["credit.recovery.forecast.wizard"]._compute_forecast(date(2025, 6, 25), self.company)
+        self.assertEqual([row["from_plans"] for row in rows[:3]], [400.0, 400.0, 0.0])
+
+    @freeze_time("2025-06-30")
+    def test_receivable_accounts_cached(self):
+        """The book reads the receivable accounts once; a new one, or one that changes type, is seen."""
+        account = self.env["account.account"].create(
+            {"name": "Clients - grands comptes", "code": "411200", "account_type": "asset_receivable"}
+        )
+        self.assertIn(account.id, self.Book._receivable_account_ids())
+        self.customer_b.property_account_receivable_id = account
+        self._invoice(self.customer_b, 500.0, "2025-05-01", due_date="2025-05-31")
+        self.assertEqual(self._partner(self.customer_b, "2025-06-30").credit_overdue_amount, 600.0)
+        self.customer_b.property_account_receivable_id = False
+        account.account_type = "asset_current"
+        self.assertNotIn(account.id, self.Book._receivable_account_ids())
+        self.assertEqual(self._partner(self.customer_b, "2025-06-30").credit_overdue_amount, 0.0)
 
     @freeze_time("2026-03-15")
     def test_dso_one_definition(self):
