@@ -136,30 +136,35 @@ class CreditRecoveryBook(models.AbstractModel):
         Columns: id, move_id, partner_id, date, due, days (past due at the date, <= 0 when not due),
         balance, residual (at the date). At a date, the residual is the balance less the partial
         reconciliations of the item made by then (both of their items dated on or before it), and the
-        items dated after it are left out.
+        items dated after it are left out. (Computed as the residual now plus the partial reconciliations
+        made after the date: Odoo's residual is the balance less all of them.)
         """
         lines = self._receivable_lines_sql(company, date=date, partner_ids=partner_ids, move_ids=move_ids)
         if date:
-            # The partial reconciliations made by then, summed once per item and joined (not a subquery per
-            # item and per reference to the residual: PostgreSQL would evaluate them on every journal item
-            # of the company, for each aging column, and the cost estimate would start its slow JIT).
+            # The residual now (Odoo's: the balance less every partial reconciliation of the item) with the
+            # partial reconciliations made after the date given back: the same residual at the date as the
+            # balance less those made by then, reading only the reconciliations after the date (few, none
+            # today) instead of summing every one of the book. An item reconciled now is open at the date
+            # only if it was reconciled after it.
             partials = SQL(
                 """
                 LEFT JOIN (SELECT apr.debit_move_id AS line_id, SUM(apr.amount) AS amount
                              FROM account_partial_reconcile apr
-                            WHERE apr.max_date <= %(date)s
+                            WHERE apr.max_date > %(date)s
                          GROUP BY apr.debit_move_id) debit_partials ON debit_partials.line_id = lines.id
                 LEFT JOIN (SELECT apr.credit_move_id AS line_id, SUM(apr.amount) AS amount
                              FROM account_partial_reconcile apr
-                            WHERE apr.max_date <= %(date)s
+                            WHERE apr.max_date > %(date)s
                          GROUP BY apr.credit_move_id) credit_partials ON credit_partials.line_id = lines.id
                 """,
                 date=date,
             )
             residual = SQL(
-                "lines.balance - COALESCE(debit_partials.amount, 0) + COALESCE(credit_partials.amount, 0)"
+                "lines.residual + COALESCE(debit_partials.amount, 0) - COALESCE(credit_partials.amount, 0)"
             )
-            condition = SQL("TRUE")
+            condition = SQL(
+                "(NOT lines.reconciled OR debit_partials.line_id IS NOT NULL OR credit_partials.line_id IS NOT NULL)"
+            )
         else:
             partials = SQL("")
             residual = SQL("lines.residual")
@@ -353,6 +358,10 @@ class CreditRecoveryBook(models.AbstractModel):
         Keys: partner_id (None for items without customer), not_due, bucket_1 .. bucket_5, total, over_90.
         """
         self._flush()
+        # Sums of amounts the currency already rounded: rounded to its decimals once more, without reading
+        # the currency per value (tens of thousands of customers). Read before the query: reading it after
+        # could run a query on the cursor before its rows are fetched.
+        digits = company.currency_id.decimal_places
         self.env.cr.execute(
             SQL(
                 """
@@ -368,12 +377,11 @@ class CreditRecoveryBook(models.AbstractModel):
                 items=self._open_items_sql(company, date, partner_ids, move_ids),
             )
         )
-        round_amount = company.currency_id.round
-        keys = ("partner_id", *aging.BUCKET_KEYS, "total", "over_90")
+        keys = (*aging.BUCKET_KEYS, "total", "over_90")
         return [
             {
-                key: (value if key == "partner_id" else round_amount(float(value)))
-                for key, value in zip(keys, row, strict=True)
+                "partner_id": row[0],
+                **{key: round(float(value), digits) for key, value in zip(keys, row[1:], strict=True)},
             }
             for row in self.env.cr.fetchall()
         ]
