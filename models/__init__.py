@@ -101,4 +101,3 @@ from . import res_partner_retention
 from . import mail_activity_mixin
 from . import credit_recovery_rpc_gates
 from . import credit_recovery_einvoice_sender
-from . import account_account

@@ -30,7 +30,7 @@ The rules:
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import aging, payment_terms
@@ -1007,7 +1007,7 @@ class CreditRecoveryBook(models.AbstractModel):
         An item of a receivable account, or the 416 item of a reclassified invoice: reclassifying a debt as
         doubtful neither pays it nor makes it another debt.
         """
-        # The receivable accounts as a list of ids (cached), not a condition on the joined account:
+        # The receivable accounts as a list of ids (one small query), not a condition on the joined account:
         # PostgreSQL then reads the receivable items through the journal items' account index instead of
         # every item of the company (two in three are not receivables). The 416 items are few.
         return SQL(
@@ -1015,21 +1015,16 @@ class CreditRecoveryBook(models.AbstractModel):
                    SELECT reclassified.doubtful_move_line_id FROM credit_recovery_doubtful_line reclassified
                     WHERE reclassified.doubtful_move_line_id IS NOT NULL)))""",
             SQL.identifier(line_alias, "account_id"),
-            list(self._receivable_account_ids()),
+            self._receivable_account_ids(),
             SQL.identifier(line_alias, "id"),
         )
 
     @api.model
-    @tools.ormcache()
     def _receivable_account_ids(self):
-        """Ids of the receivable accounts, of every company (the book's queries filter the company).
-
-        Cached: ``account.account`` clears the cache when a receivable account is created, changes type or
-        is deleted.
-        """
+        """Ids of the receivable accounts, of every company (the book's queries filter the company)."""
         # sudo: the figures' readers need no right on the chart of accounts.
         accounts = self.env["account.account"].sudo().with_context(active_test=False)
-        return tuple(accounts.search([("account_type", "=", "asset_receivable")]).ids)
+        return accounts.search([("account_type", "=", "asset_receivable")]).ids
 
     @api.model
     def _debt_move_sql(self, line_alias="aml", alias="doubtful"):

@@ -369,12 +369,16 @@ class TestReportsViews(CreditRecoveryCommon):
             ):
                 self._report(model).web_read_group([], fields, ["partner_id"], lazy=False)
 
-        pivot()  # warm the registry's caches
-        small = self._count(pivot)
+        def warm_count():
+            # The fewest of three calls: a call may refill a registry cache (access rules, groups) that the
+            # other tests of the same process left cold or pushed out, which says nothing of the customers.
+            return min(self._count(pivot) for _call in range(3))
+
+        small = warm_count()
         for index in range(6):
             customer = self.customer.copy({"name": f"Client {index} SAS"})
             customer.with_company(self.company).credit_controller_id = self.credit_controller
             self._invoice(customer, 100.0, "2025-06-01", due_date="2025-07-01")
-        large = self._count(pivot)
+        large = warm_count()
         self.assertEqual(small, large)
         self.assertLessEqual(large, 25)
