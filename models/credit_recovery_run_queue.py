@@ -63,8 +63,9 @@ class CreditRecoveryRun(models.Model):
     def _enqueue_runs(self, batch_size):
         """Enqueue today's batches of the companies using the job queue; returns how many customers.
 
-        A company whose run of today still has jobs to do is left to them: the scheduled action, called
-        again (by the e-mails its jobs queue, for instance), never enqueues the same customers twice.
+        The book is decided once a day per company, as by the inline run: a company whose run of today was
+        decided is left to its jobs, so that the scheduled action, called again (by the e-mails its jobs
+        queue, for instance), neither decides the whole book again nor enqueues the same customers twice.
         """
         companies = super()._companies_to_run()._credit_recovery_job_queue_companies()
         if not companies:
@@ -74,11 +75,13 @@ class CreditRecoveryRun(models.Model):
         enqueued = 0
         for company in companies:
             run = self._prepare_company(company, today)
-            if not run or run._jobs_open():
+            if not run or run.decided or run._jobs_open():
                 continue
             decisions = run._decide_safely()
-            if not decisions:
-                continue
+            if decisions is None:
+                continue  # logged on the run: decided again by the next call
+            # Decided for the day: its customers are the jobs' work, not the run's.
+            run.decided = True
             partner_ids = sorted(partner.id for partner, _decision in run._work_left(decisions))
             batches = list(split_every(batch_size, partner_ids, list))
             for index, batch in enumerate(batches, start=1):
@@ -113,7 +116,9 @@ class CreditRecoveryRun(models.Model):
         """The job of one batch: decide again for ``partner_ids`` only, then apply as the inline run does."""
         self.ensure_one()
         if not self.company_id._credit_recovery_job_queue_companies():
-            # The company went back to the inline run since: the scheduled action does this batch.
+            # The company went back to the inline run since: the batch goes back to the run's work, which
+            # the scheduled action applies.
+            self.work_partner_ids = [fields.Command.link(partner_id) for partner_id in partner_ids]
             return self.env._("The company no longer uses the job queue: left to the scheduled action.")
         decisions = self._decide(partner_ids=partner_ids)
         actions = self._apply(dict(self._work_left(decisions)))

@@ -157,6 +157,12 @@ class TestDunningRunQueue(CreditRecoveryCommon):
                 self.assertTrue(all(emails.mapped("send_queued")))
                 trap.perform_enqueued_jobs()
             jobs = self._day_outcome()
+            # The book is decided once a day, as inline: a customer overdue since the jobs is tomorrow's.
+            latecomer = self.partners[0].copy({"name": "Client File 12"})
+            self._invoice(latecomer, 500.0, "2026-03-01", due_date=DUE)
+            with trap_jobs() as trap:
+                self.assertEqual(self.Run._cron_run(batch_size=4), 0)
+                trap.assert_jobs_count(0)
         self.assertEqual(jobs, inline)
         actions, to_reconcile, emailed = jobs
         self.assertEqual(
