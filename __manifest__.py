@@ -4,7 +4,7 @@
     "name": "Credit Recovery",
     "summary": "French customer credit management: risk, deposits, dunning, "
     "formal notice, litigation and receivable reporting",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/account-credit-recovery/account_credit_recovery",
     "author": "account_credit_recovery authors",

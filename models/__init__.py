@@ -61,6 +61,7 @@ from . import credit_recovery_statement_report
 from . import mail_template_portal
 from . import payment_transaction_portal
 from . import credit_recovery_book
+from . import credit_recovery_book_month
 from . import credit_recovery_aged_balance_report
 from . import res_company_letterhead
 from . import credit_recovery_action_gates  # after credit_recovery_action_formal_notice: gates its methods

@@ -64,6 +64,9 @@ class CreditRecoveryBook(models.AbstractModel):
                 "amount_residual",
                 "reconciled",
                 "move_id",
+                "payment_id",
+                "statement_line_id",
+                "journal_id",
             ]
         )
         self.env["account.partial.reconcile"].flush_model(
@@ -138,7 +141,19 @@ class CreditRecoveryBook(models.AbstractModel):
         reconciliations of the item made by then (both of their items dated on or before it), and the
         items dated after it are left out. (Computed as the residual now plus the partial reconciliations
         made after the date: Odoo's residual is the balance less all of them.)
+
+        When nothing of the book is dated after the date (``_dated_after``; the usual case: the date is
+        today), no partial reconciliation was made after it either (one is dated by the later of its two
+        items, both receivable items of the company): the items open at the date are then those open now,
+        read without the items reconciled since.
         """
+        if date and not self._dated_after(company, date):
+            return self._open_items_at_sql(company, None, date, partner_ids, move_ids)
+        return self._open_items_at_sql(company, date, date or self._today(), partner_ids, move_ids)
+
+    @api.model
+    def _open_items_at_sql(self, company, date, day, partner_ids, move_ids):
+        """``_open_items_sql``'s items at ``date`` (now when None), days past due counted at ``day``."""
         lines = self._receivable_lines_sql(company, date=date, partner_ids=partner_ids, move_ids=move_ids)
         if date:
             # The residual now (Odoo's: the balance less every partial reconciliation of the item) with the
@@ -180,12 +195,28 @@ class CreditRecoveryBook(models.AbstractModel):
             ) open_items
              WHERE open_items.residual != 0
             """,
-            day=date or self._today(),
+            day=day,
             residual=residual,
             lines=lines,
             partials=partials,
             condition=condition,
         )
+
+    @api.model
+    def _dated_after(self, company, date):
+        """Whether a posted receivable item of ``company`` is dated after ``date``, in one query through the
+        journal items' account and date index."""
+        self._flush()
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM account_move_line aml WHERE aml.company_id = %s AND aml.parent_state = 'posted' "
+                "AND aml.date > %s AND %s LIMIT 1",
+                company.id,
+                date,
+                self._receivable_item_sql(),
+            )
+        )
+        return bool(self.env.cr.fetchone())
 
     @api.model
     def _overdue_sql(self, alias="items"):
@@ -266,16 +297,17 @@ class CreditRecoveryBook(models.AbstractModel):
         return SQL("%s < %s", SQL.identifier(alias, "residual"), -company.credit_overdue_tolerance)
 
     @api.model
-    def _receipt_sql(self, move_alias="receipt_move", journal_alias="receipt_journal"):
-        """Condition on the move (and its journal) of a settlement's counterpart: it is a receipt.
+    def _receipt_sql(self, line_alias="receipt_line", journal_alias="receipt_journal"):
+        """Condition on a settlement's counterpart (a journal item, and its journal): it is a receipt.
 
         A payment, a bank statement line, or an entry of a bank or cash journal; not a credit note, not a
-        write-off.
+        write-off. Read on the item itself: its payment, statement line and journal are its entry's, stored
+        on it.
         """
         return SQL(
             "(%s IS NOT NULL OR %s IS NOT NULL OR %s IN ('bank', 'cash'))",
-            SQL.identifier(move_alias, "origin_payment_id"),
-            SQL.identifier(move_alias, "statement_line_id"),
+            SQL.identifier(line_alias, "payment_id"),
+            SQL.identifier(line_alias, "statement_line_id"),
             SQL.identifier(journal_alias, "type"),
         )
 
@@ -306,8 +338,7 @@ class CreditRecoveryBook(models.AbstractModel):
               FROM account_partial_reconcile apr
               JOIN (%(lines)s) item ON item.id = apr.debit_move_id
               JOIN account_move_line receipt_line ON receipt_line.id = apr.credit_move_id
-              JOIN account_move receipt_move ON receipt_move.id = receipt_line.move_id
-              JOIN account_journal receipt_journal ON receipt_journal.id = receipt_move.journal_id
+              JOIN account_journal receipt_journal ON receipt_journal.id = receipt_line.journal_id
              WHERE %(receipt)s
                %(filters)s
             """,
@@ -824,8 +855,8 @@ class CreditRecoveryBook(models.AbstractModel):
                 """
                 SELECT credits.id, credits.move_id, credits.partner_id, %(company)s AS company_id, credits.residual
                   FROM (%(items)s) credits
-                  JOIN account_move receipt_move ON receipt_move.id = credits.move_id
-                  JOIN account_journal receipt_journal ON receipt_journal.id = receipt_move.journal_id
+                  JOIN account_move_line receipt_line ON receipt_line.id = credits.id
+                  JOIN account_journal receipt_journal ON receipt_journal.id = receipt_line.journal_id
                  WHERE %(credit)s
                    AND %(receipt)s
                 """,
@@ -1234,6 +1265,65 @@ class CreditRecoveryBook(models.AbstractModel):
     def _month_ends(self, date):
         """The days of the 12-month trends: ``date``, then the end of each of the 11 months before it."""
         return [date] + [aging.month_end(date, months_back) for months_back in range(1, DSO_MONTHS)]
+
+    @api.model
+    def _record_month_ends(self, company, date):
+        """Compute the overdue amount of ``company`` at the 11 month ends before ``date`` (``_totals_at``) and
+        record it (``credit.recovery.book.month``), replacing what was recorded earlier: once a day, by the
+        run."""
+        days = self._month_ends(date)[1:]
+        totals = self._totals_at(company, days)
+        # sudo: the figures are the book's, recorded by the run whoever started it.
+        Month = self.env["credit.recovery.book.month"].sudo()
+        recorded = {
+            record.date: record
+            for record in Month.search([("company_id", "=", company.id), ("date", "in", days)])
+        }
+        to_create = []
+        for day in days:
+            values = {"overdue_amount": totals[day]["overdue"], "computed_on": date}
+            if day in recorded:
+                recorded[day].write(values)
+            else:
+                to_create.append({"company_id": company.id, "date": day, **values})
+        Month.create(to_create)
+
+    @api.model
+    def _overdue_at_month_ends(self, company, date):
+        """{day: overdue amount} of ``company`` at each of the 11 month ends before ``date``, as
+        ``_totals_at`` says: as the daily run recorded them (``_record_month_ends``), those not recorded
+        computed now."""
+        days = self._month_ends(date)[1:]
+        overdue = self.env["credit.recovery.book.month"]._recorded_overdue(company, days)
+        missing = [day for day in days if day not in overdue]
+        if missing:
+            totals = self._totals_at(company, missing)
+            overdue.update((day, totals[day]["overdue"]) for day in missing)
+        return overdue
+
+    @api.model
+    def _aged_totals(self, company, date):
+        """The aged balance of ``company`` at ``date`` summed over the customers, in one query: {"overdue",
+        "not_due", "bucket_1" .. "bucket_5"}, the figures of ``_totals_at`` at the date, read from the items
+        open at the date (``_open_items_sql``), so from the open items alone when nothing of the book is
+        dated after the date."""
+        self._flush()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COALESCE(SUM(items.residual) FILTER (WHERE %(overdue)s), 0), %(aging)s
+                  FROM (%(items)s) items
+                """,
+                overdue=self._overdue_sql(),
+                aging=self._aging_columns_sql(company),
+                items=self._open_items_sql(company, date),
+            )
+        )
+        round_amount = company.currency_id.round
+        keys = ("overdue", *aging.BUCKET_KEYS)
+        return {
+            key: round_amount(float(value)) for key, value in zip(keys, self.env.cr.fetchone(), strict=True)
+        }
 
     # ------------------------------------------------------------------------------------------------
     # Payment plans: what a plan has received, which instalments that covers

@@ -93,7 +93,8 @@ class CreditRecoveryDashboard(models.TransientModel):
 
         Tiles with their counts and amounts, the calls due with their script, the letters and formal notices
         to print, the notices to validate, the overdue trend over 12 months and the aged buckets of today.
-        Nothing is stored: the dashboard is a new record read by the usual tile domains.
+        Nothing is stored: the dashboard is a new record read by the usual tile domains. The overdue trend's
+        past month ends are those the daily run recorded (``credit.recovery.book._record_month_ends``).
         """
         self.browse().check_access("read")  # a public method: the dashboard's own access rights first
         is_manager = self.env.user.has_group("account_credit_recovery.group_credit_manager")
@@ -114,10 +115,13 @@ class CreditRecoveryDashboard(models.TransientModel):
             notices = Action.search(domain, order="date, id", limit=DASHBOARD_LIMIT)
         # One read per model for the three lists (the ORM prefetches partners and levels together).
         (calls | letters | notices).partner_id.mapped("name")
-        # The overdue trend and today's aged buckets of the whole book, in one query.
+        # Today's aged buckets from the open items, the overdue trend's past month ends as the daily run
+        # recorded them: the dashboard does not read the whole book at each opening.
         book = self.env["credit.recovery.book"]
         days = book._month_ends(dashboard.date)
-        totals = book._totals_at(company, days, aging_day=dashboard.date)
+        aged = book._aged_totals(company, dashboard.date)
+        overdue = book._overdue_at_month_ends(company, dashboard.date)
+        overdue[dashboard.date] = aged["overdue"]
         bucket_labels = (
             self.env["credit.recovery.aged.balance.wizard"].new({"company_id": company.id})._bucket_labels()
         )
@@ -167,11 +171,11 @@ class CreditRecoveryDashboard(models.TransientModel):
                 for action in notices
             ],
             "overdue_trend": [
-                {"label": format_date(self.env, day, date_format="MMM yy"), "value": totals[day]["overdue"]}
+                {"label": format_date(self.env, day, date_format="MMM yy"), "value": overdue[day]}
                 for day in reversed(days)
             ],
             "aged_buckets": [
-                {"label": label, "value": totals[dashboard.date][key]}
+                {"label": label, "value": aged[key]}
                 for key, label in zip(BUCKET_FIELDS, bucket_labels, strict=True)
             ],
         }

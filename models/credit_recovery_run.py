@@ -113,6 +113,7 @@ class CreditRecoveryRun(models.Model):
                 if decisions is None:
                     continue
                 run._store_work(decisions)
+                run._record_month_ends()
             applied, left = run._apply_work(batch_size, deadline, decisions)
             done += applied
             remaining += left
@@ -183,6 +184,18 @@ class CreditRecoveryRun(models.Model):
             _logger.warning("Dunning run %s: the decision failed: %s", self.id, error)
             self._record_failure(self.env._("Decision: %(error)s", error=str(error)))
             return None
+
+    def _record_month_ends(self):
+        """Record the book's past month ends for the dashboard's trend (``credit.recovery.book
+        ._record_month_ends``), once a day with the decision, in a savepoint: a failure is logged on the run
+        and the dashboard computes them when opened."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self.env["credit.recovery.book"]._record_month_ends(self.company_id, self.date)
+        except Exception as error:  # the trend is a view of the book: the run goes on
+            _logger.warning("Dunning run %s: the month ends could not be recorded: %s", self.id, error)
+            self._record_failure(self.env._("Month ends of the overdue trend: %(error)s", error=str(error)))
 
     def _record_failure(self, message, partner=None):
         """Log ``message`` on the run (and ``partner`` among the customers that failed), tell the managers.

@@ -82,6 +82,7 @@ class CreditRecoveryRun(models.Model):
                 continue  # logged on the run: decided again by the next call
             # Decided for the day: its customers are the jobs' work, not the run's.
             run.decided = True
+            run._record_month_ends()
             partner_ids = sorted(partner.id for partner, _decision in run._work_left(decisions))
             batches = list(split_every(batch_size, partner_ids, list))
             for index, batch in enumerate(batches, start=1):

@@ -342,7 +342,12 @@ class ResPartner(models.Model):
 
     def _credit_assign(self, collected):
         """Assign the computed values noted by _credit_collect: one assignment per field and distinct value
-        (the customers with nothing open share their zeros), not one per field and partner."""
+        (the customers with nothing open share their zeros), not one per field and partner.
+
+        The currency of the amounts is computed first for the whole recordset: each monetary assignment
+        reads it to round the amount, which would otherwise compute it again for each group of customers.
+        """
+        self.mapped("credit_currency_id")
         for field_name, by_value in collected.items():
             for value, partner_ids in by_value.items():
                 self.browse(partner_ids)[field_name] = value
