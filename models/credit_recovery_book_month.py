@@ -26,7 +26,6 @@ class CreditRecoveryBookMonth(models.Model):
         help="The aged balance's overdue amount at the month end: what the items due before it still owed.",
     )
     computed_on = fields.Date(
-        string="Computed On",
         required=True,
         help="Day of the daily run that computed the figures, always after the month end.",
     )
